@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { AlarmInputEntry, CameraEntry, DeviceEntry, NodeEntry } from './catalog.js';
+import { Alarm } from './messages.js';
+import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
+import { NodeId, Timestamp } from './ids.js';
+
+/** Every error body of the REST API. `fields` lists validation problems of the request. */
+export const ApiError = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const LoginRequest = z.strictObject({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const CenterInfo = z.strictObject({
+  id: NodeId,
+  name: z.string(),
+  tier: Tier,
+});
+export type CenterInfo = z.infer<typeof CenterInfo>;
+
+export const SessionUser = z.strictObject({
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  /** Root of the subtree this user may see and act on. */
+  jurisdiction: NodeId,
+  center: CenterInfo,
+});
+export type SessionUser = z.infer<typeof SessionUser>;
+
+export const LoginResponse = z.strictObject({ user: SessionUser });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** A node on the map wall, with what the console needs to colour it. */
+export const MapNode = NodeEntry.extend({
+  state: NodeStateName,
+  stateSince: Timestamp.nullable(),
+  /** Alarms of this node (or, for a center, its subtree) not yet closed. */
+  openAlarms: z.number().int().nonnegative(),
+  /** Highest priority among the open alarms, 1 most urgent. */
+  topPriority: z.number().int().min(1).max(4).nullable(),
+});
+export type MapNode = z.infer<typeof MapNode>;
+
+export const BasemapConfig = z.strictObject({
+  /** Intranet tile server (`{z}/{x}/{y}` template) or null for the built-in offline outlines. */
+  tileUrl: z.string().nullable(),
+  center: z.tuple([z.number(), z.number()]),
+  zoom: z.number(),
+});
+export type BasemapConfig = z.infer<typeof BasemapConfig>;
+
+export const MapResponse = z.strictObject({
+  center: CenterInfo,
+  basemap: BasemapConfig,
+  nodes: z.array(MapNode),
+});
+export type MapResponse = z.infer<typeof MapResponse>;
+
+/** An alarm as a console shows it: the wire alarm plus what the receiving center knows. */
+export const AlarmView = Alarm.extend({
+  receivedAt: Timestamp,
+  originName: z.string(),
+  /** Workflow state; the full workflow arrives with alarm handling. */
+  status: z.enum(['new', 'acknowledged', 'closed']),
+});
+export type AlarmView = z.infer<typeof AlarmView>;
+
+export const AlarmListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Page backwards: only alarms with an id (ULID, so time order) below this. */
+  before: z.ulid().optional(),
+  nodeId: NodeId.optional(),
+  type: AlarmType.optional(),
+});
+export type AlarmListQuery = z.infer<typeof AlarmListQuery>;
+
+export const AlarmListResponse = z.strictObject({ alarms: z.array(AlarmView) });
+export type AlarmListResponse = z.infer<typeof AlarmListResponse>;
+
+export const NodeDetailResponse = z.strictObject({
+  node: MapNode,
+  path: z.array(z.strictObject({ id: NodeId, name: z.string() })),
+  children: z.array(MapNode),
+  devices: z.array(DeviceEntry),
+  cameras: z.array(CameraEntry),
+  alarmInputs: z.array(AlarmInputEntry),
+  recentAlarms: z.array(AlarmView),
+  lastPatrolAt: Timestamp.nullable(),
+});
+export type NodeDetailResponse = z.infer<typeof NodeDetailResponse>;
+
+export const HealthResponse = z.strictObject({
+  ok: z.boolean(),
+  center: CenterInfo,
+  uptimeSec: z.number(),
+  database: z.boolean(),
+  broker: z.boolean(),
+  /** null when this center has no parent. */
+  parent: z.strictObject({ connected: z.boolean(), outboxPending: z.number().int() }).nullable(),
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;

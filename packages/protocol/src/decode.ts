@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { DOWN_MESSAGES, UP_MESSAGES, type DownKind, type DownMessage, type UpKind, type UpMessage } from './topics.js';
+
+/** Largest MQTT payload we accept. A full catalog of a big city center is the largest message. */
+export const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+/** Alarms, acks, statuses and replies are small; anything bigger is refused before parsing. */
+export const MAX_SMALL_PAYLOAD_BYTES = 64 * 1024;
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const sizeLimit = (kind: string): number => (kind === 'catalog' ? MAX_PAYLOAD_BYTES : MAX_SMALL_PAYLOAD_BYTES);
+
+/** Readable one-line summary of a zod error: `path: message; path: message`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 8)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+function decodeWith<T>(schema: z.ZodType<T>, kind: string, payload: Uint8Array | string): Decoded<T> {
+  const bytes = typeof payload === 'string' ? utf8.encode(payload) : payload;
+  const size = bytes.byteLength;
+  if (size > sizeLimit(kind)) {
+    return { ok: false, reason: `payload of ${size} bytes exceeds the ${sizeLimit(kind)}-byte limit for "${kind}"` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof payload === 'string' ? payload : fromUtf8.decode(bytes));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, reason: `invalid ${kind}: ${describeZodError(parsed.error)}` };
+}
+
+export const decodeUp = <K extends UpKind>(kind: K, payload: Uint8Array | string): Decoded<UpMessage<K>> =>
+  decodeWith(UP_MESSAGES[kind] as unknown as z.ZodType<UpMessage<K>>, kind, payload);
+
+export const decodeDown = <K extends DownKind>(kind: K, payload: Uint8Array | string): Decoded<DownMessage<K>> =>
+  decodeWith(DOWN_MESSAGES[kind] as unknown as z.ZodType<DownMessage<K>>, kind, payload);
+
+export const encode = (message: unknown): Uint8Array => utf8.encode(JSON.stringify(message));

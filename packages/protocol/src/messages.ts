@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { AlarmId, CorrelationId, EntityId, NodeId, Timestamp } from './ids.js';
+import { NodeState } from './catalog.js';
+import { AlarmPriority, AlarmSource, AlarmType, NodeKind, NodeStateName, Tier } from './vocabulary.js';
+
+/**
+ * A node's own online state: published retained on connect, and registered
+ * as the connection's last-will with `state: "offline"`, so the broker
+ * announces a lost node by itself.
+ */
+export const StatusMessage = z.strictObject({
+  nodeId: NodeId,
+  kind: NodeKind,
+  tier: Tier.optional(),
+  state: NodeStateName,
+  /** When this state began, as seen by the node (a last-will carries the connect time; receivers use their own clock). */
+  since: Timestamp,
+  reason: z.string().max(200).optional(),
+  software: z.strictObject({ name: z.string().max(40), version: z.string().max(40) }),
+});
+export type StatusMessage = z.infer<typeof StatusMessage>;
+
+/** State changes of nodes below the publisher (a center reporting its branches and child centers). */
+export const StatesMessage = z.strictObject({
+  publisher: NodeId,
+  states: z.array(NodeState).min(1).max(5_000),
+});
+export type StatesMessage = z.infer<typeof StatesMessage>;
+
+/**
+ * One alarm. `id` and `seq` are made where the alarm is raised and never
+ * change on the way up; `path` starts at the origin and each center that
+ * forwards it appends its own id, so its last element is always the node
+ * that published it.
+ */
+export const Alarm = z.strictObject({
+  id: AlarmId,
+  origin: NodeId,
+  /** Per-origin sequence number, from 1, so receivers see gaps. */
+  seq: z.number().int().positive(),
+  path: z.array(NodeId).min(1).max(8),
+  type: AlarmType,
+  priority: AlarmPriority,
+  zone: z.string().max(40).optional(),
+  inputId: EntityId.optional(),
+  linkedCameras: z.array(EntityId).max(16).default([]),
+  occurredAt: Timestamp,
+  source: AlarmSource,
+  text: z.string().max(500).optional(),
+});
+export type Alarm = z.infer<typeof Alarm>;
+
+/** Sent down after the receiver has stored the alarms; only then may the sender drop them from its outbox. */
+export const AlarmAck = z.strictObject({
+  ids: z.array(AlarmId).max(1_000).default([]),
+  /** Alarms the receiver will never take (the reason says why); the sender drops them too and logs it. */
+  refused: z.array(z.strictObject({ id: AlarmId, reason: z.string().max(200) })).max(1_000).default([]),
+});
+export type AlarmAck = z.infer<typeof AlarmAck>;
+
+export const DeviceHealth = z.strictObject({
+  deviceId: EntityId,
+  state: z.enum(['ok', 'fault', 'offline', 'unknown']),
+  detail: z.string().max(200).optional(),
+});
+export type DeviceHealth = z.infer<typeof DeviceHealth>;
+
+/** Periodic heartbeat and patrol (巡检) report of a node. */
+export const PatrolReport = z.strictObject({
+  nodeId: NodeId,
+  at: Timestamp,
+  uptimeSec: z.number().nonnegative(),
+  outbox: z.strictObject({
+    pending: z.number().int().nonnegative(),
+    oldestAt: Timestamp.optional(),
+  }),
+  devices: z.array(DeviceHealth).max(1_000),
+  host: z
+    .strictObject({
+      loadAvg1m: z.number().nonnegative().optional(),
+      memFreeMb: z.number().nonnegative().optional(),
+      diskFreeMb: z.number().nonnegative().optional(),
+    })
+    .optional(),
+});
+export type PatrolReport = z.infer<typeof PatrolReport>;
+
+/**
+ * Arguments of each command. A command travels down the tree to `target`;
+ * every center on the way routes it one hop further.
+ */
+export const CommandArgs = {
+  /** Ask a node to publish its full catalog again (the receiver lost track of revisions). */
+  'catalog.resync': z.strictObject({}),
+  /** Round-trip check of the command path. */
+  ping: z.strictObject({}),
+  /** Raise a test alarm at a branch, from the center (e.g. a scheduled link test). */
+  'alarm.test': z.strictObject({ text: z.string().max(200).optional() }),
+} as const;
+export type CommandName = keyof typeof CommandArgs;
+export const COMMAND_NAMES = Object.keys(CommandArgs) as [CommandName, ...CommandName[]];
+
+export const Command = z.strictObject({
+  id: CorrelationId,
+  name: z.enum(COMMAND_NAMES),
+  target: NodeId,
+  args: z.record(z.string(), z.unknown()).default({}),
+  issuedAt: Timestamp,
+  /** A command arriving after this is refused rather than acted on late. */
+  expiresAt: Timestamp,
+  issuedBy: z.string().max(80).optional(),
+});
+export type Command = z.infer<typeof Command>;
+
+export const CommandReply = z.strictObject({
+  correlationId: CorrelationId,
+  from: NodeId,
+  ok: z.boolean(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.strictObject({ code: z.string().max(60), message: z.string().max(500) }).optional(),
+});
+export type CommandReply = z.infer<typeof CommandReply>;
