@@ -12,9 +12,7 @@ export const NodeId = z
 export type NodeId = z.infer<typeof NodeId>;
 
 /** Devices, cameras and alarm inputs: `<nodeId>.<local>` by convention, unique in the whole network. */
-export const EntityId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,95}$/, 'entity id: 1–96 of a-z, 0-9, ".", "_", "-"');
+export const EntityId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,95}$/, 'entity id: 1–96 of a-z, 0-9, ".", "_", "-"');
 export type EntityId = z.infer<typeof EntityId>;
 
 /** Alarm ids are ULIDs made at the source, so they sort by creation time and never collide across branches. */

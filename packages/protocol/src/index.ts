@@ -6,3 +6,4 @@ export * from './topics.js';
 export * from './decode.js';
 export * from './api.js';
 export * from './socket.js';
+export * from './socket-events.js';

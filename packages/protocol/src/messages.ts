@@ -54,7 +54,10 @@ export type Alarm = z.infer<typeof Alarm>;
 export const AlarmAck = z.strictObject({
   ids: z.array(AlarmId).max(1_000).default([]),
   /** Alarms the receiver will never take (the reason says why); the sender drops them too and logs it. */
-  refused: z.array(z.strictObject({ id: AlarmId, reason: z.string().max(200) })).max(1_000).default([]),
+  refused: z
+    .array(z.strictObject({ id: AlarmId, reason: z.string().max(200) }))
+    .max(1_000)
+    .default([]),
 });
 export type AlarmAck = z.infer<typeof AlarmAck>;
 

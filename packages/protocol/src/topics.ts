@@ -1,15 +1,7 @@
 import type { z } from 'zod';
 import { Catalog } from './catalog.js';
 import { NodeId } from './ids.js';
-import {
-  Alarm,
-  AlarmAck,
-  Command,
-  CommandReply,
-  PatrolReport,
-  StatesMessage,
-  StatusMessage,
-} from './messages.js';
+import { Alarm, AlarmAck, Command, CommandReply, PatrolReport, StatesMessage, StatusMessage } from './messages.js';
 
 export const TOPIC_ROOT = 'bsm/v1';
 
@@ -57,8 +49,7 @@ export const ALL_UP = `${TOPIC_ROOT}/+/up/+`;
 export const downFilter = (nodeId: string): string => `${TOPIC_ROOT}/${nodeId}/down/+`;
 
 export type ParsedTopic =
-  | { direction: 'up'; nodeId: string; kind: UpKind }
-  | { direction: 'down'; nodeId: string; kind: DownKind };
+  { direction: 'up'; nodeId: string; kind: UpKind } | { direction: 'down'; nodeId: string; kind: DownKind };
 
 /** Splits a topic into its parts, or returns null for anything that is not one of ours. */
 export function parseTopic(topic: string): ParsedTopic | null {

@@ -74,7 +74,7 @@ export function envLayer(prefix: string, env: NodeJS.ProcessEnv = process.env): 
       if (i === path.length - 1) {
         cursor[key] = parseScalar(raw);
       } else {
-        const next = isPlainObject(cursor[key]) ? (cursor[key] as PlainObject) : {};
+        const next = isPlainObject(cursor[key]) ? cursor[key] : {};
         cursor[key] = next;
         cursor = next;
       }

@@ -1,0 +1,63 @@
+import type { ApiError } from '@bsm/protocol';
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from '@bsm/runtime';
+import { z } from 'zod';
+import { AuthError } from '../auth/auth.service.js';
+
+/** An error the client caused, with the status and code it gets back. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export function sendError(res: Response, status: number, body: ApiError['error']): void {
+  res.status(status).json({ error: body } satisfies ApiError);
+}
+
+/** Parses a body or query with a schema, or throws a 400 listing every field problem. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `invalid ${what}`,
+      result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (err instanceof HttpError) {
+      sendError(res, err.status, {
+        code: err.code,
+        message: err.message,
+        ...(err.fields ? { fields: err.fields } : {}),
+      });
+      return;
+    }
+    if (err instanceof AuthError) {
+      sendError(res, err.code === 'locked' ? 423 : 401, { code: err.code, message: err.message });
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.parse.failed') {
+      sendError(res, 400, { code: 'invalid_json', message: 'request body is not valid JSON' });
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      sendError(res, 413, { code: 'too_large', message: 'request body too large' });
+      return;
+    }
+    log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    sendError(res, 500, { code: 'internal', message: 'internal error' });
+  };
+}

@@ -1,0 +1,277 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CenterInfo, Command, HealthResponse, NodeEntry } from '@bsm/protocol';
+import type { Logger } from '@bsm/runtime';
+import { createApi } from './api/server.js';
+import { AuthService } from './auth/auth.service.js';
+import { CenterBus } from './broker/bus.js';
+import { CENTER_ACCOUNT } from './broker/acl.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import type { CenterConfig } from './config.js';
+import { createDb, migrateToLatest } from './db/database.js';
+import { AlarmRepository } from './repositories/alarm.repository.js';
+import { AuditRepository } from './repositories/audit.repository.js';
+import { NodeRepository } from './repositories/node.repository.js';
+import { UserRepository } from './repositories/user.repository.js';
+import { AlarmIntake } from './services/alarm-intake.js';
+import { CommandError, CommandRouter } from './services/command-router.js';
+import { Ingest } from './services/ingest.js';
+import { NodeIndex } from './services/node-index.js';
+import { ParentUplink } from './services/parent-uplink.js';
+import { Realtime } from './services/realtime.js';
+import { toView } from './repositories/alarm.repository.js';
+
+export const SOFTWARE = { name: 'bsm-center', version: '0.1.0' };
+
+export interface CenterHandle {
+  httpUrl: string;
+  brokerUrl: string;
+  info: CenterInfo;
+  /** Waits until every alarm received so far is stored (tests and benchmarks). */
+  settled(): Promise<void>;
+  reloadCredentials(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires one center: database, broker endpoint, ingest, the uplink to its
+ * parent, the API and live push. Returns once it accepts connections.
+ */
+export async function startCenter(config: CenterConfig, log: Logger): Promise<CenterHandle> {
+  const started = Date.now();
+  const info: CenterInfo = { id: config.node.id, name: config.node.name, tier: config.node.tier };
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (error) {
+        log.error({ err: error }, 'error while closing');
+      }
+    }
+  };
+
+  try {
+    const db = createDb(config.database.url, config.database.poolSize);
+    closers.push(() => db.destroy());
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) {
+      log.info({ migrations: applied }, 'database migrated');
+    }
+    const nodes = new NodeRepository(db);
+    const alarms = new AlarmRepository(db);
+    const users = new UserRepository(db);
+    const audit = new AuditRepository(db);
+    const self: NodeEntry = {
+      id: config.node.id,
+      parentId: null,
+      kind: 'center',
+      tier: config.node.tier,
+      name: config.node.name,
+      lat: config.node.lat,
+      lon: config.node.lon,
+      ...(config.node.address ? { address: config.node.address } : {}),
+      importance: config.node.importance,
+    };
+    await nodes.upsertSelf(self);
+    const index = new NodeIndex(nodes);
+    await index.reload();
+
+    const auth = new AuthService({
+      users,
+      audit,
+      log,
+      center: info,
+      idleMinutes: config.auth.sessionIdleMinutes,
+      maxFailedLogins: config.auth.maxFailedLogins,
+      lockMinutes: config.auth.lockMinutes,
+    });
+    for (const u of config.seedUsers) {
+      if (await auth.seedUser({ ...u, jurisdiction: u.jurisdiction ?? config.node.id })) {
+        log.info({ username: u.username, role: u.role }, 'seed user created');
+      }
+    }
+
+    // Broker endpoint for the nodes below.
+    let embedded: EmbeddedBroker | null = null;
+    let busOptions: ConstructorParameters<typeof CenterBus>[0];
+    if (config.broker.embedded) {
+      embedded = await startEmbeddedBroker({ ...config.broker.embedded, logger: log });
+      closers.push(() => embedded?.close());
+      busOptions = {
+        url: `mqtt://127.0.0.1:${embedded.port}`,
+        username: CENTER_ACCOUNT,
+        password: embedded.centerPassword,
+        protocolVersion: 4,
+        clientId: `bsm-center-bus-${config.node.id}`,
+      };
+    } else {
+      const ext = config.broker.external!;
+      busOptions = {
+        url: ext.url,
+        username: ext.username,
+        password: ext.password,
+        protocolVersion: ext.protocolVersion,
+        clientId: `bsm-center-bus-${config.node.id}`,
+      };
+    }
+    const bus = new CenterBus(busOptions, log.child({ part: 'bus' }));
+
+    const uplink = config.parent
+      ? new ParentUplink(
+          {
+            selfId: config.node.id,
+            tier: config.node.tier,
+            url: config.parent.url,
+            username: config.parent.username ?? config.node.id,
+            password: config.parent.password,
+            protocolVersion: config.parent.protocolVersion,
+            keepaliveSec: config.parent.keepaliveSec,
+            software: SOFTWARE,
+          },
+          nodes,
+          alarms,
+          log.child({ part: 'uplink' }),
+        )
+      : null;
+
+    const http = createServer();
+    const realtime = new Realtime(http, { auth, index, log });
+
+    const intake = new AlarmIntake({
+      repo: alarms,
+      log: log.child({ part: 'alarms' }),
+      hasParent: uplink !== null,
+      sendAck: (publisher, ack) => bus.publishDown(publisher, 'ack', ack),
+      onStored: (stored) => {
+        for (const s of stored) {
+          realtime.alarmNew(
+            toView(
+              {
+                id: s.alarm.id,
+                origin: s.alarm.origin,
+                seq: s.alarm.seq,
+                path: s.alarm.path,
+                type: s.alarm.type,
+                priority: s.alarm.priority,
+                zone: s.alarm.zone ?? null,
+                input_id: s.alarm.inputId ?? null,
+                linked_cameras: s.alarm.linkedCameras,
+                occurred_at: new Date(s.alarm.occurredAt),
+                source: s.alarm.source,
+                text: s.alarm.text ?? null,
+                received_at: s.receivedAt,
+                received_via: s.receivedVia,
+                status: 'new',
+              },
+              index.nameOf(s.alarm.origin),
+            ),
+          );
+        }
+        uplink?.wake();
+      },
+    });
+
+    const router = new CommandRouter(config.node.id, {
+      bus,
+      index,
+      log,
+      replyUp: (reply) => uplink?.reply(reply),
+      local: async (command: Command) => {
+        switch (command.name) {
+          case 'ping':
+            return { at: new Date().toISOString() };
+          case 'catalog.resync':
+            await uplink?.publishFullCatalog();
+            return {};
+          default:
+            throw new CommandError('unsupported', `a center does not handle ${command.name}`);
+        }
+      },
+    });
+    closers.push(() => router.close());
+
+    const ingest = new Ingest(config.node.id, {
+      bus,
+      nodes,
+      index,
+      intake,
+      log,
+      events: {
+        statesChanged: (states) => {
+          realtime.nodeStates(states);
+          uplink?.publishStates(states);
+        },
+        catalogChanged: (publisher, revision, change) => {
+          realtime.catalogChanged(publisher, revision);
+          uplink?.publishCatalogChange(change);
+        },
+        reply: (reply) => router.handleReply(reply),
+      },
+    });
+    bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
+    await bus.start();
+    closers.push(() => bus.stop());
+    closers.push(() => intake.idle());
+
+    if (uplink) {
+      uplink.onCommand((command) => router.handleFromParent(command));
+      uplink.start();
+      closers.push(() => uplink.stop());
+    }
+
+    const health = async (): Promise<HealthResponse> => {
+      let database = true;
+      try {
+        await alarms.countPendingForParent();
+      } catch {
+        database = false;
+      }
+      return {
+        ok: database && bus.connected,
+        center: info,
+        uptimeSec: Math.round((Date.now() - started) / 1000),
+        database,
+        broker: bus.connected,
+        parent: uplink
+          ? { connected: uplink.connected, outboxPending: database ? await alarms.countPendingForParent() : -1 }
+          : null,
+      };
+    };
+
+    const api = createApi({
+      config,
+      auth,
+      nodes,
+      alarms,
+      index,
+      log,
+      health,
+      onLogout: (session) => realtime.endSession(session.tokenHash, 'logged_out'),
+    });
+    http.on('request', api);
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.http.port, config.http.host, () => resolve());
+    });
+    closers.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    closers.push(() => realtime.close());
+    http.closeIdleConnections();
+    const port = (http.address() as AddressInfo).port;
+    const httpUrl = config.http.publicUrl ?? `http://${config.http.host}:${port}`;
+    const brokerUrl = busOptions.url;
+    log.info({ httpUrl, brokerUrl, tier: config.node.tier, parent: config.parent?.url ?? null }, 'center ready');
+
+    return {
+      httpUrl,
+      brokerUrl,
+      info,
+      settled: () => intake.idle(),
+      reloadCredentials: () => embedded?.reloadCredentials(),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+import { Importance, NodeId, Role, Tier } from '@bsm/protocol';
+import { z } from 'zod';
+
+const Port = z.number().int().min(0).max(65_535);
+
+const EmbeddedBroker = z.strictObject({
+  /** Interface the embedded MQTT broker listens on; keep it on the intranet side. */
+  host: z.string().default('127.0.0.1'),
+  /** MQTT port for the nodes below this center (0 picks a free one, for tests). */
+  port: Port.default(1883),
+  /**
+   * File of `nodeId:hash` lines (hash from `npm run center -- hash-secret`), one per node
+   * allowed to connect. Read at start and again on SIGHUP.
+   */
+  credentialsFile: z.string().min(1),
+});
+
+const ExternalBroker = z.strictObject({
+  /** URL of a broker this center shares with its nodes (Mosquitto, EMQX): mqtt:// or mqtts://. */
+  url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
+  /** The center's own account on that broker; it must be allowed to read all `bsm/v1/+/up/+` and write `bsm/v1/+/down/+`. */
+  username: z.string().min(1),
+  password: z.string().min(1),
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+});
+
+const ParentUplink = z.strictObject({
+  /** The parent center's broker, where this center appears as one node. */
+  url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
+  /** This center's account at the parent (defaults to its node id). */
+  username: z.string().min(1).optional(),
+  password: z.string().min(1),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  keepaliveSec: z.number().int().min(5).max(300).default(15),
+});
+
+const SeedUser = z.strictObject({
+  username: z.string().min(1).max(64),
+  displayName: z.string().min(1).max(64),
+  password: z.string().min(8),
+  role: Role,
+  /** Root of what the user may see; defaults to this center. */
+  jurisdiction: NodeId.optional(),
+});
+
+export const CenterConfig = z
+  .strictObject({
+    /** `development` allows demo conveniences (seed users); `production` refuses them. */
+    mode: z.enum(['development', 'production']).default('production'),
+    node: z.strictObject({
+      id: NodeId,
+      name: z.string().min(1).max(120),
+      tier: Tier,
+      lat: z.number().min(-90).max(90),
+      lon: z.number().min(-180).max(180),
+      address: z.string().max(200).optional(),
+      importance: Importance.default(1),
+    }),
+    http: z
+      .strictObject({
+        host: z.string().default('127.0.0.1'),
+        port: Port.default(8080),
+        /** Public origin of the console when behind a proxy, used in printed URLs. */
+        publicUrl: z.string().url().optional(),
+      })
+      .prefault({}),
+    database: z.strictObject({
+      /** postgres://user:password@host:port/db */
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+      poolSize: z.number().int().min(1).max(100).default(10),
+    }),
+    /** Exactly one of `embedded` (aedes inside this process) or `external` (Mosquitto, EMQX). */
+    broker: z
+      .strictObject({
+        embedded: EmbeddedBroker.optional(),
+        external: ExternalBroker.optional(),
+      })
+      .refine((b) => (b.embedded === undefined) !== (b.external === undefined), {
+        message: 'configure exactly one of broker.embedded or broker.external',
+      }),
+    /** The center above this one; omitted at level 1. */
+    parent: ParentUplink.optional(),
+    auth: z
+      .strictObject({
+        /** Session lifetime without activity. */
+        sessionIdleMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(24 * 60)
+          .default(12 * 60),
+        /** Failed logins in a row before the account locks for `lockMinutes`. */
+        maxFailedLogins: z.number().int().min(3).max(20).default(5),
+        lockMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(15),
+        /** Send the session cookie only over HTTPS. */
+        secureCookies: z.boolean().default(false),
+      })
+      .prefault({}),
+    map: z
+      .strictObject({
+        /** Intranet tile server URL template (`https://tiles.bank.local/{z}/{x}/{y}.png`); null uses the built-in outlines. */
+        tileUrl: z.string().nullable().default(null),
+        center: z.tuple([z.number(), z.number()]).optional(),
+        zoom: z.number().min(1).max(18).default(7),
+      })
+      .prefault({}),
+    web: z
+      .strictObject({
+        /** Directory of the built console; null serves the API only. */
+        distDir: z.string().nullable().default(null),
+      })
+      .prefault({}),
+    /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */
+    seedUsers: z.array(SeedUser).default([]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.mode === 'production' && c.seedUsers.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['seedUsers'],
+        message: 'seed users with known passwords are refused in production mode',
+      });
+    }
+    if (c.node.tier === 1 && c.parent) {
+      ctx.addIssue({ code: 'custom', path: ['parent'], message: 'a level-1 center has no parent' });
+    }
+  });
+export type CenterConfig = z.infer<typeof CenterConfig>;

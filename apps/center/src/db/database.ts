@@ -1,0 +1,36 @@
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import * as initialSchema from './migrations/20261122T0300_initial_schema.js';
+
+// int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Db = Kysely<Database>;
+
+export function createDb(url: string, poolSize = 10): Db {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }),
+  });
+}
+
+/** Migrations in order of their timestamped names. A static list, so bundlers and tsx see every file. */
+const MIGRATIONS: Record<string, Migration> = {
+  '20261122T0300_initial_schema': initialSchema,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+
+export function migrator(db: Db): Migrator {
+  return new Migrator({ db, provider });
+}
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

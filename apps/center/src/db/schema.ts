@@ -1,0 +1,153 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** Centers and branches of this center's subtree, itself included: the org tree. */
+export interface NodesTable {
+  id: string;
+  parent_id: string | null;
+  kind: 'center' | 'branch';
+  tier: number | null;
+  name: string;
+  lat: number;
+  lon: number;
+  address: string | null;
+  importance: number;
+  /** Ids from this center down to the node, inclusive: jurisdiction checks are `path @> {root}`. */
+  path: string[];
+  /** The direct child through which this node was learned; null for this center itself. */
+  reported_by: string | null;
+  state: 'online' | 'offline';
+  state_since: Timestamp | null;
+  state_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface DevicesTable {
+  id: string;
+  node_id: string;
+  kind: string;
+  name: string;
+  vendor: string | null;
+  model: string | null;
+  reported_by: string;
+}
+
+export interface CamerasTable {
+  id: string;
+  node_id: string;
+  device_id: string | null;
+  name: string;
+  ptz: boolean;
+  important: boolean;
+  streams: ColumnType<unknown, string, string>;
+  reported_by: string;
+}
+
+export interface AlarmInputsTable {
+  id: string;
+  node_id: string;
+  device_id: string | null;
+  name: string;
+  zone: string;
+  type: string;
+  linked_cameras: string[];
+  reported_by: string;
+}
+
+/** Last catalog revision applied per direct child, to detect a missed delta. */
+export interface CatalogSourcesTable {
+  publisher: string;
+  revision: number;
+  received_at: Timestamp;
+}
+
+export interface AlarmsTable {
+  id: string;
+  origin: string;
+  seq: number;
+  path: string[];
+  type: string;
+  priority: number;
+  zone: string | null;
+  input_id: string | null;
+  linked_cameras: string[];
+  occurred_at: Timestamp;
+  source: string;
+  text: string | null;
+  received_at: Timestamp;
+  /** The direct child that delivered it. */
+  received_via: string;
+  status: Generated<'new' | 'acknowledged' | 'closed'>;
+}
+
+/** Alarms stored here and not yet acknowledged by the parent center. */
+export interface AlarmOutboxTable {
+  position: Generated<string>;
+  alarm_id: string;
+  enqueued_at: Generated<Timestamp>;
+}
+
+export interface NodeHealthTable {
+  node_id: string;
+  at: Timestamp;
+  uptime_sec: number;
+  outbox_pending: number;
+  devices: ColumnType<unknown, string, string>;
+  received_at: Timestamp;
+}
+
+export interface RolesTable {
+  name: string;
+  description: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  jurisdiction: string;
+  disabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the token: a database leak gives no usable sessions. */
+  token_hash: string;
+  user_id: number;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Generated<Timestamp>;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  detail: ColumnType<unknown, string, string>;
+}
+
+export interface Database {
+  nodes: NodesTable;
+  devices: DevicesTable;
+  cameras: CamerasTable;
+  alarm_inputs: AlarmInputsTable;
+  catalog_sources: CatalogSourcesTable;
+  alarms: AlarmsTable;
+  alarm_outbox: AlarmOutboxTable;
+  node_health: NodeHealthTable;
+  roles: RolesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,223 @@
+import {
+  decodeUp,
+  newCorrelationId,
+  type Command,
+  type CommandReply,
+  type NodeState,
+  type UpKind,
+} from '@bsm/protocol';
+import type { Logger } from '@bsm/runtime';
+import type { CenterBus } from '../broker/bus.js';
+import type { CatalogChange, NodeRepository } from '../repositories/node.repository.js';
+import type { AlarmIntake } from './alarm-intake.js';
+import type { NodeIndex } from './node-index.js';
+
+/** What the ingest tells the rest of the center about; each is optional so tests can wire only a part. */
+export interface IngestEvents {
+  statesChanged(states: NodeState[]): void;
+  catalogChanged(publisher: string, revision: number, change: CatalogChange): void;
+  reply(reply: CommandReply): void;
+}
+
+/** Counters an operator reads in /api/health and the logs: every refused message is counted by reason. */
+export interface IngestStats {
+  received: number;
+  refused: Record<string, number>;
+}
+
+/**
+ * Everything nodes send up arrives here. Each message is validated against
+ * the protocol; a bad one is logged with its reason, counted and dropped,
+ * and the next one is processed as if nothing happened. Messages of one
+ * publisher other than alarms are applied in arrival order.
+ */
+export class Ingest {
+  readonly stats: IngestStats = { received: 0, refused: {} };
+  private chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly selfId: string,
+    private readonly deps: {
+      bus: CenterBus;
+      nodes: NodeRepository;
+      index: NodeIndex;
+      intake: AlarmIntake;
+      log: Logger;
+      events: IngestEvents;
+    },
+  ) {}
+
+  handle(publisher: string, kind: UpKind, payload: Buffer): void {
+    this.stats.received += 1;
+    if (kind === 'alarm') {
+      this.handleAlarm(publisher, payload);
+      return;
+    }
+    const previous = this.chains.get(publisher) ?? Promise.resolve();
+    const next = previous.then(() => this.handleOrdered(publisher, kind, payload));
+    this.chains.set(publisher, next);
+    void next.finally(() => {
+      if (this.chains.get(publisher) === next) {
+        this.chains.delete(publisher);
+      }
+    });
+  }
+
+  private refuse(publisher: string, kind: string, reason: string): void {
+    const key = `${kind}: ${reason.split(':')[0] ?? reason}`;
+    this.stats.refused[key] = (this.stats.refused[key] ?? 0) + 1;
+    this.deps.log.warn({ publisher, kind, reason }, 'message refused');
+  }
+
+  private handleAlarm(publisher: string, payload: Buffer): void {
+    const decoded = decodeUp('alarm', payload);
+    if (!decoded.ok) {
+      this.refuse(publisher, 'alarm', decoded.reason);
+      return;
+    }
+    const alarm = decoded.value;
+    if (alarm.path.at(-1) !== publisher || alarm.path[0] !== alarm.origin) {
+      this.refuse(publisher, 'alarm', 'path must start at the origin and end at the publisher');
+      this.deps.intake.refuse(publisher, alarm.id, 'path must start at the origin and end at the publisher');
+      return;
+    }
+    this.deps.intake.submit(alarm, publisher);
+  }
+
+  private async handleOrdered(publisher: string, kind: Exclude<UpKind, 'alarm'>, payload: Buffer): Promise<void> {
+    try {
+      switch (kind) {
+        case 'status':
+          return await this.onStatus(publisher, payload);
+        case 'states':
+          return await this.onStates(publisher, payload);
+        case 'catalog':
+          return await this.onCatalog(publisher, payload);
+        case 'patrol':
+          return await this.onPatrol(publisher, payload);
+        case 'reply':
+          return this.onReply(publisher, payload);
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error, publisher, kind }, 'processing a message failed');
+    }
+  }
+
+  private async onStatus(publisher: string, payload: Buffer): Promise<void> {
+    const decoded = decodeUp('status', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'status', decoded.reason);
+    }
+    const status = decoded.value;
+    if (status.nodeId !== publisher) {
+      return this.refuse(publisher, 'status', `status of ${status.nodeId} published by ${publisher}`);
+    }
+    // Our own clock: a last-will carries the time its owner connected, not when it died.
+    const since = new Date().toISOString();
+    const own: NodeState = {
+      nodeId: publisher,
+      state: status.state,
+      since,
+      ...(status.reason ? { reason: status.reason } : {}),
+    };
+    const changed = await this.deps.nodes.setStates([own]);
+    if (status.state === 'offline') {
+      changed.push(...(await this.deps.nodes.markLearnedThroughOffline(publisher, since, `${publisher} unreachable`)));
+    }
+    this.deps.log.info({ node: publisher, state: status.state, reason: status.reason }, 'node status');
+    if (changed.length > 0) {
+      this.deps.events.statesChanged(changed);
+    }
+  }
+
+  private async onStates(publisher: string, payload: Buffer): Promise<void> {
+    const decoded = decodeUp('states', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'states', decoded.reason);
+    }
+    if (decoded.value.publisher !== publisher) {
+      return this.refuse(publisher, 'states', 'publisher field differs from the topic');
+    }
+    // A child may only speak for nodes it told us about.
+    const changed = await this.deps.nodes.setStates(decoded.value.states, publisher);
+    if (changed.length > 0) {
+      this.deps.events.statesChanged(changed);
+    }
+  }
+
+  private async onCatalog(publisher: string, payload: Buffer): Promise<void> {
+    const decoded = decodeUp('catalog', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'catalog', decoded.reason);
+    }
+    const catalog = decoded.value;
+    if (catalog.publisher !== publisher) {
+      return this.refuse(publisher, 'catalog', 'publisher field differs from the topic');
+    }
+    if (catalog.nodes.some((n) => n.id === this.selfId)) {
+      return this.refuse(publisher, 'catalog', 'a child may not describe its parent');
+    }
+    const result = await this.deps.nodes.applyCatalog(this.selfId, catalog);
+    if (!result.applied) {
+      this.deps.log.warn({ publisher, reason: result.reason }, 'catalog delta out of step; asking for a full catalog');
+      this.sendCommand(publisher, 'catalog.resync');
+      return;
+    }
+    // A node that sends its catalog is connected, whatever a stale retained status said.
+    const online = await this.deps.nodes.setStates([
+      { nodeId: publisher, state: 'online', since: new Date().toISOString() },
+    ]);
+    await this.deps.index.reload();
+    this.deps.log.info(
+      {
+        publisher,
+        mode: catalog.mode,
+        revision: catalog.revision,
+        nodes: catalog.nodes.length,
+        cameras: catalog.cameras.length,
+      },
+      'catalog applied',
+    );
+    this.deps.events.catalogChanged(publisher, catalog.revision, result.change);
+    if (online.length > 0) {
+      this.deps.events.statesChanged(online);
+    }
+  }
+
+  private async onPatrol(publisher: string, payload: Buffer): Promise<void> {
+    const decoded = decodeUp('patrol', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'patrol', decoded.reason);
+    }
+    const p = decoded.value;
+    if (p.nodeId !== publisher) {
+      return this.refuse(publisher, 'patrol', `patrol of ${p.nodeId} published by ${publisher}`);
+    }
+    await this.deps.nodes.recordHealth(publisher, {
+      at: p.at,
+      uptimeSec: p.uptimeSec,
+      outboxPending: p.outbox.pending,
+      devices: p.devices,
+    });
+  }
+
+  private onReply(publisher: string, payload: Buffer): void {
+    const decoded = decodeUp('reply', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'reply', decoded.reason);
+    }
+    this.deps.events.reply(decoded.value);
+  }
+
+  private sendCommand(target: string, name: Command['name']): void {
+    const now = Date.now();
+    this.deps.bus.publishDown(target, 'command', {
+      id: newCorrelationId(),
+      name,
+      target,
+      args: {},
+      issuedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 60_000).toISOString(),
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { NodeRecord, NodeRepository } from '../repositories/node.repository.js';
+
+/**
+ * In-memory view of the org tree for the hot paths (every alarm needs its
+ * origin's name and path to reach the right consoles). Reloaded from the
+ * database whenever a catalog changes it.
+ */
+export class NodeIndex {
+  private byId = new Map<string, NodeRecord>();
+
+  constructor(private readonly repo: NodeRepository) {}
+
+  async reload(): Promise<void> {
+    const records = await this.repo.records();
+    this.byId = new Map(records.map((r) => [r.id, r]));
+  }
+
+  get(id: string): NodeRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  nameOf(id: string): string {
+    return this.byId.get(id)?.name ?? id;
+  }
+
+  /** Path from this center down to the node; unknown nodes hang directly under `via` (the child that told us). */
+  pathOf(id: string, via?: string): string[] {
+    const hit = this.byId.get(id);
+    if (hit) {
+      return hit.path;
+    }
+    const parent = via ? this.byId.get(via) : undefined;
+    return parent ? [...parent.path, id] : [id];
+  }
+
+  /** The direct child through which a node is reached, or null for this center itself / unknown nodes. */
+  routeTo(id: string): string | null {
+    return this.byId.get(id)?.reportedBy ?? null;
+  }
+
+  isWithin(id: string, root: string): boolean {
+    return this.byId.get(id)?.path.includes(root) ?? false;
+  }
+}

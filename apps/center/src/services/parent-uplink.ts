@@ -1,0 +1,300 @@
+import {
+  decodeDown,
+  downFilter,
+  encode,
+  parseTopic,
+  upTopic,
+  UP_DELIVERY,
+  type Catalog,
+  type Command,
+  type CommandReply,
+  type NodeState,
+  type StatusMessage,
+  type UpKind,
+  type UpMessage,
+} from '@bsm/protocol';
+import type { Logger } from '@bsm/runtime';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { AlarmRepository } from '../repositories/alarm.repository.js';
+import type { CatalogChange, NodeRepository } from '../repositories/node.repository.js';
+
+export interface ParentUplinkOptions {
+  selfId: string;
+  tier: 1 | 2 | 3;
+  url: string;
+  username: string;
+  password: string;
+  protocolVersion: 4 | 5;
+  keepaliveSec: number;
+  software: { name: string; version: string };
+  /** Resend alarms the parent has not acked after this long. */
+  ackTimeoutMs?: number;
+}
+
+/**
+ * This center as one node of its parent: the same protocol a branch speaks.
+ * Alarms go up from the database outbox in the order they were stored; the
+ * outbox row is deleted only when the parent acks, so a parent that is down,
+ * a lost connection or our own crash delays alarms but never loses them.
+ */
+export class ParentUplink {
+  private client: MqttClient | null = null;
+  private revision = 0;
+  private catalogSent = false;
+  /** Outbox position of the last alarm published since the (re)connect. */
+  private cursor = 0;
+  private inflight = new Map<string, number>();
+  private pumping = false;
+  private pumpAgain = false;
+  private ackTimer: NodeJS.Timeout | null = null;
+  private ackedBuffer: string[] = [];
+  private commandHandler: (command: Command) => void = () => undefined;
+
+  constructor(
+    private readonly opts: ParentUplinkOptions,
+    private readonly nodes: NodeRepository,
+    private readonly alarms: AlarmRepository,
+    private readonly log: Logger,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  onCommand(handler: (command: Command) => void): void {
+    this.commandHandler = handler;
+  }
+
+  start(): void {
+    const since = new Date().toISOString();
+    const will: StatusMessage = {
+      nodeId: this.opts.selfId,
+      kind: 'center',
+      tier: this.opts.tier,
+      state: 'offline',
+      since,
+      reason: 'connection lost',
+      software: this.opts.software,
+    };
+    const client = mqtt.connect(this.opts.url, {
+      clientId: `bsm-center-${this.opts.selfId}`,
+      username: this.opts.username,
+      password: this.opts.password,
+      protocolVersion: this.opts.protocolVersion,
+      keepalive: this.opts.keepaliveSec,
+      clean: false,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      will: { topic: upTopic(this.opts.selfId, 'status'), payload: Buffer.from(encode(will)), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', () => void this.onConnect());
+    client.on('offline', () => this.log.warn('parent center unreachable; alarms wait in the outbox'));
+    client.on('error', (err) => this.log.warn({ err: err.message }, 'parent uplink error'));
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.ackTimer = setInterval(() => this.checkAckTimeouts(), 2_000);
+  }
+
+  private async onConnect(): Promise<void> {
+    const client = this.client;
+    if (!client) {
+      return;
+    }
+    this.log.info({ url: this.opts.url }, 'connected to parent center');
+    try {
+      await client.subscribeAsync(downFilter(this.opts.selfId), { qos: 1 });
+      this.publish('status', {
+        nodeId: this.opts.selfId,
+        kind: 'center',
+        tier: this.opts.tier,
+        state: 'online',
+        since: new Date().toISOString(),
+        software: this.opts.software,
+      });
+      await this.publishFullCatalog();
+      // Everything not acked is sent again, oldest first; the parent ignores what it already has.
+      this.cursor = 0;
+      this.inflight.clear();
+      this.wake();
+    } catch (error) {
+      this.log.error({ err: error }, 'parent handshake failed');
+    }
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const parsed = parseTopic(topic);
+    if (parsed?.direction !== 'down' || parsed.nodeId !== this.opts.selfId) {
+      return;
+    }
+    if (parsed.kind === 'ack') {
+      const ack = decodeDown('ack', payload);
+      if (!ack.ok) {
+        this.log.warn({ reason: ack.reason }, 'malformed ack from parent ignored');
+        return;
+      }
+      for (const r of ack.value.refused) {
+        this.log.error({ alarmId: r.id, reason: r.reason }, 'parent refused an alarm');
+      }
+      const done = [...ack.value.ids, ...ack.value.refused.map((r) => r.id)];
+      for (const id of done) {
+        this.inflight.delete(id);
+      }
+      this.ackedBuffer.push(...done);
+      void this.flushAcks();
+      return;
+    }
+    const command = decodeDown('command', payload);
+    if (!command.ok) {
+      this.log.warn({ reason: command.reason }, 'malformed command from parent ignored');
+      return;
+    }
+    this.commandHandler(command.value);
+  }
+
+  private flushingAcks = false;
+  private async flushAcks(): Promise<void> {
+    if (this.flushingAcks) {
+      return;
+    }
+    this.flushingAcks = true;
+    try {
+      while (this.ackedBuffer.length > 0) {
+        const ids = this.ackedBuffer.splice(0, 1000);
+        await this.alarms.ackedByParent(ids);
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'could not clear acked alarms from the outbox; they will be resent');
+    } finally {
+      this.flushingAcks = false;
+    }
+  }
+
+  /** New alarms were queued in the outbox: publish them. */
+  wake(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.connected) {
+          const rows = await this.alarms.pendingAfter(this.cursor, 500);
+          if (rows.length === 0) {
+            break;
+          }
+          const now = Date.now();
+          for (const { position, alarm } of rows) {
+            this.publish('alarm', { ...alarm, path: [...alarm.path, this.opts.selfId] });
+            this.inflight.set(alarm.id, now);
+            this.cursor = position;
+          }
+        }
+      } while (this.pumpAgain && this.connected);
+    } catch (error) {
+      this.log.error({ err: error }, 'reading the outbox failed; retrying shortly');
+      setTimeout(() => this.wake(), 1000).unref();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private checkAckTimeouts(): void {
+    const timeout = this.opts.ackTimeoutMs ?? 10_000;
+    const now = Date.now();
+    for (const sentAt of this.inflight.values()) {
+      if (now - sentAt > timeout) {
+        this.log.warn({ unacked: this.inflight.size }, 'parent has not acked alarms in time; resending');
+        this.cursor = 0;
+        this.inflight.clear();
+        this.wake();
+        return;
+      }
+    }
+  }
+
+  async publishFullCatalog(): Promise<void> {
+    const content = await this.nodes.fullCatalogContent();
+    this.revision += 1;
+    const catalog: Catalog = {
+      publisher: this.opts.selfId,
+      mode: 'full',
+      revision: this.revision,
+      at: new Date().toISOString(),
+      ...content,
+    };
+    this.publish('catalog', catalog);
+    this.catalogSent = true;
+  }
+
+  /** Passes a child's catalog change up as our own delta. */
+  publishCatalogChange(change: CatalogChange): void {
+    if (!this.connected || !this.catalogSent) {
+      return; // The full catalog sent on (re)connect will carry it.
+    }
+    const base = this.revision;
+    this.revision += 1;
+    this.publish('catalog', {
+      publisher: this.opts.selfId,
+      mode: 'delta',
+      baseRevision: base,
+      revision: this.revision,
+      at: new Date().toISOString(),
+      nodes: change.nodes,
+      devices: change.devices,
+      cameras: change.cameras,
+      alarmInputs: change.alarmInputs,
+      removed: change.removed,
+      states: change.states,
+    });
+  }
+
+  publishStates(states: NodeState[]): void {
+    if (this.connected && states.length > 0) {
+      for (let i = 0; i < states.length; i += 5000) {
+        this.publish('states', { publisher: this.opts.selfId, states: states.slice(i, i + 5000) });
+      }
+    }
+  }
+
+  reply(reply: CommandReply): void {
+    this.publish('reply', reply);
+  }
+
+  private publish<K extends UpKind>(kind: K, message: UpMessage<K>): void {
+    const { qos, retain } = UP_DELIVERY[kind];
+    this.client?.publish(upTopic(this.opts.selfId, kind), Buffer.from(encode(message)), { qos, retain });
+  }
+
+  get pendingInflight(): number {
+    return this.inflight.size;
+  }
+
+  async stop(): Promise<void> {
+    if (this.ackTimer) {
+      clearInterval(this.ackTimer);
+    }
+    const client = this.client;
+    if (!client) {
+      return;
+    }
+    if (client.connected) {
+      this.publish('status', {
+        nodeId: this.opts.selfId,
+        kind: 'center',
+        tier: this.opts.tier,
+        state: 'offline',
+        since: new Date().toISOString(),
+        reason: 'center stopped',
+        software: this.opts.software,
+      });
+    }
+    await client.endAsync();
+    await this.flushAcks();
+  }
+}

@@ -1,0 +1,103 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  SOCKET_PATH,
+  type AlarmView,
+  type ClientToServerEvents,
+  type NodeState,
+  type ServerToClientEvents,
+} from '@bsm/protocol';
+import type { Logger } from '@bsm/runtime';
+import { Server } from 'socket.io';
+import type { AuthService, Session } from '../auth/auth.service.js';
+import { SESSION_COOKIE, readCookie } from '../api/session-cookie.js';
+import type { NodeIndex } from './node-index.js';
+
+interface SocketData {
+  session: Session;
+}
+
+const jurisdictionRoom = (nodeId: string): string => `j:${nodeId}`;
+const sessionRoom = (tokenHash: string): string => `s:${tokenHash}`;
+
+/**
+ * Pushes live events to consoles. Each socket joins the room of its user's
+ * jurisdiction root; an event about node N goes to the rooms of N's
+ * ancestors, so only users whose jurisdiction contains N receive it.
+ */
+export class Realtime {
+  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+  constructor(
+    http: HttpServer,
+    private readonly deps: { auth: AuthService; index: NodeIndex; log: Logger },
+  ) {
+    this.io = new Server(http, { path: SOCKET_PATH, serveClient: false, cors: { origin: false } });
+    this.io.use((socket, next) => {
+      const token =
+        readCookie(socket.handshake.headers.cookie, SESSION_COOKIE) ??
+        (typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : undefined);
+      void deps.auth.authenticate(token).then(
+        (session) => {
+          if (!session) {
+            next(new Error('unauthenticated'));
+            return;
+          }
+          socket.data.session = session;
+          next();
+        },
+        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+    this.io.on('connection', (socket) => {
+      const { user, tokenHash } = socket.data.session;
+      void socket.join([jurisdictionRoom(user.jurisdiction), sessionRoom(tokenHash)]);
+      socket.on('ping', (reply) => {
+        if (typeof reply === 'function') {
+          reply(new Date().toISOString());
+        }
+      });
+    });
+  }
+
+  private roomsFor(nodeId: string): string[] {
+    return this.deps.index.pathOf(nodeId).map(jurisdictionRoom);
+  }
+
+  alarmNew(view: AlarmView): void {
+    this.io.to(this.roomsFor(view.origin)).emit('alarm:new', view);
+  }
+
+  alarmUpdated(view: AlarmView): void {
+    this.io.to(this.roomsFor(view.origin)).emit('alarm:updated', view);
+  }
+
+  nodeStates(states: NodeState[]): void {
+    for (const s of states) {
+      this.io.to(this.roomsFor(s.nodeId)).emit('node:state', s);
+    }
+  }
+
+  catalogChanged(publisher: string, revision: number): void {
+    // Users above the publisher and users inside its subtree both see its nodes.
+    const rooms = new Set(this.roomsFor(publisher));
+    this.io.to([...rooms]).emit('catalog:changed', { publisher, revision });
+    const inside = [...this.io.sockets.adapter.rooms.keys()].filter(
+      (room) => room.startsWith('j:') && this.deps.index.isWithin(room.slice(2), publisher) && !rooms.has(room),
+    );
+    if (inside.length > 0) {
+      this.io.to(inside).emit('catalog:changed', { publisher, revision });
+    }
+  }
+
+  endSession(tokenHash: string, code: string): void {
+    const room = sessionRoom(tokenHash);
+    this.io.to(room).emit('session:ended', { code });
+    this.io.in(room).disconnectSockets(true);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      void this.io.close(() => resolve());
+    });
+  }
+}

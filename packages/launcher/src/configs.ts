@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { branchKit } from './branch-kit.js';
+import type { Topology, TopologyBranch, TopologyCenter } from './topology.js';
+
+export interface GeneratedFiles {
+  dir: string;
+  configFile: string;
+}
+
+/** Demo users of one center: one per role, all with the topology's demo password. */
+export function demoUsers(
+  center: TopologyCenter,
+  password: string,
+): {
+  username: string;
+  displayName: string;
+  password: string;
+  role: 'super_operator' | 'operator' | 'ordinary_user' | 'security_admin';
+}[] {
+  return [
+    { username: `${center.id}-super`, displayName: `${center.name} 值班长`, password, role: 'super_operator' },
+    { username: `${center.id}-op`, displayName: `${center.name} 值班员`, password, role: 'operator' },
+    { username: `${center.id}-viewer`, displayName: `${center.name} 查看员`, password, role: 'ordinary_user' },
+    { username: `${center.id}-secadmin`, displayName: `${center.name} 安全管理员`, password, role: 'security_admin' },
+  ];
+}
+
+/** The config file of one center of the network (validated by the center itself at start). */
+export function centerConfig(
+  t: Topology,
+  c: TopologyCenter,
+  opts: { databaseUrl: string; credentialsFile: string; parentSecret: string | null; webDist: string | null },
+): Record<string, unknown> {
+  const parent = c.parent ? t.centers.find((p) => p.id === c.parent) : undefined;
+  return {
+    mode: 'development',
+    node: {
+      id: c.id,
+      name: c.name,
+      tier: c.tier,
+      lat: c.lat,
+      lon: c.lon,
+      ...(c.address ? { address: c.address } : {}),
+      importance: 1,
+    },
+    http: { host: '127.0.0.1', port: c.httpPort },
+    database: { url: opts.databaseUrl, poolSize: 10 },
+    broker: { embedded: { host: '127.0.0.1', port: c.mqttPort, credentialsFile: opts.credentialsFile } },
+    ...(parent && opts.parentSecret
+      ? { parent: { url: `mqtt://127.0.0.1:${parent.mqttPort}`, password: opts.parentSecret, protocolVersion: 4 } }
+      : {}),
+    map: { zoom: c.mapZoom },
+    web: { distDir: opts.webDist },
+    seedUsers: demoUsers(c, t.demoPassword),
+  };
+}
+
+/** The config file of one simulated branch agent. */
+export function agentConfig(
+  t: Topology,
+  b: TopologyBranch,
+  opts: { dataDir: string; secret: string },
+): Record<string, unknown> {
+  const center = t.centers.find((c) => c.id === b.center);
+  const kit = branchKit(b);
+  return {
+    node: {
+      id: b.id,
+      name: b.name,
+      lat: b.lat,
+      lon: b.lon,
+      ...(b.address ? { address: b.address } : {}),
+      importance: b.importance,
+    },
+    uplink: { url: `mqtt://127.0.0.1:${center?.mqttPort ?? 0}`, password: opts.secret, protocolVersion: 4 },
+    dataDir: opts.dataDir,
+    http: { host: '127.0.0.1', port: b.agentPort },
+    devices: kit.devices,
+    cameras: kit.cameras,
+    alarmInputs: kit.alarmInputs,
+    simulator: { enabled: t.simulator.alarmsPerHour > 0, alarmsPerHour: t.simulator.alarmsPerHour },
+  };
+}
+
+export const centerDir = (dataDir: string, id: string): string => join(dataDir, 'centers', id);
+export const agentDir = (dataDir: string, id: string): string => join(dataDir, 'agents', id);

@@ -1,0 +1,6 @@
+export * from './topology.js';
+export * from './network.js';
+export * from './postgres.js';
+export * from './branch-kit.js';
+export { formatLogLine } from './supervisor.js';
+export { ensureWebBuilt } from './web-build.js';

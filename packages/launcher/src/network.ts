@@ -1,0 +1,247 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { agentConfig, agentDir, centerConfig, centerDir, demoUsers } from './configs.js';
+import { externalPostgres, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
+import { AGENT_MAIN, CENTER_MAIN, REPO_ROOT, WEB_DIST } from './paths.js';
+import { loadOrCreateSecrets } from './secrets.js';
+import { ManagedProcess } from './supervisor.js';
+import { centersTopDown, databaseName, type Topology } from './topology.js';
+
+export interface NetworkOptions {
+  /** Each process's output line, for the console; the full logs are in `<dataDir>/logs`. */
+  onLine?: (name: string, line: string) => void;
+  /** Launcher progress messages. */
+  onStatus?: (message: string) => void;
+  /** Serve the web console (needs a build); tests of the API alone can skip it. */
+  serveWeb?: boolean;
+  /** Restart a process that dies unexpectedly (the demo does; tests that kill processes may not). */
+  restart?: boolean;
+  /** Environment added to every process. */
+  env?: NodeJS.ProcessEnv;
+  /** Milliseconds to wait for every process to answer. */
+  readyTimeoutMs?: number;
+}
+
+export interface CenterEndpoint {
+  id: string;
+  name: string;
+  tier: number;
+  url: string;
+  mqttUrl: string;
+  databaseUrl: string;
+}
+
+export interface NetworkFile {
+  name: string;
+  centers: Record<string, { url: string; name: string; tier: number }>;
+  branches: Record<string, { agentUrl: string; name: string; center: string }>;
+  users: { username: string; role: string; center: string }[];
+}
+
+export interface NetworkHandle {
+  topology: Topology;
+  dataDir: string;
+  centers: Map<string, CenterEndpoint>;
+  branches: Map<string, { agentUrl: string; center: string }>;
+  processes: Map<string, ManagedProcess>;
+  postgres: PostgresHandle;
+  /** Stops one process (SIGTERM, or SIGKILL to simulate a crash) and keeps it down until `startNode`. */
+  stopNode(id: string, how?: 'graceful' | 'kill'): Promise<void>;
+  startNode(id: string): Promise<void>;
+  waitReady(id: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitForUrl(url: string, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) {
+        return;
+      }
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s (${last}); see its log`);
+}
+
+/**
+ * Starts a whole network on loopback: PostgreSQL, every center (each with
+ * its embedded broker) and every simulated branch agent, each in its own
+ * process, exactly as they would run on separate hosts.
+ */
+export async function startNetwork(topology: Topology, opts: NetworkOptions = {}): Promise<NetworkHandle> {
+  const status = opts.onStatus ?? (() => undefined);
+  const dataDir = resolve(REPO_ROOT, topology.dataDir);
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+
+  status(
+    topology.postgres.url
+      ? 'using PostgreSQL at the configured URL'
+      : `starting embedded PostgreSQL on 127.0.0.1:${topology.postgres.embeddedPort}`,
+  );
+  const postgres = topology.postgres.url
+    ? externalPostgres(topology.postgres.url)
+    : await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port: topology.postgres.embeddedPort });
+
+  const processes = new Map<string, ManagedProcess>();
+  const readyUrls = new Map<string, string>();
+  const stopAll = async (): Promise<void> => {
+    // Branches first, then centers bottom-up, so nobody logs a storm of lost connections.
+    const close = (id: string): Promise<void> => processes.get(id)?.close() ?? Promise.resolve();
+    await Promise.all(topology.branches.map((b) => close(b.id)));
+    for (const c of centersTopDown(topology).reverse()) {
+      await close(c.id);
+    }
+    await postgres.stop();
+  };
+
+  try {
+    const secretIds = [
+      ...topology.centers.filter((c) => c.parent).map((c) => c.id),
+      ...topology.branches.map((b) => b.id),
+    ];
+    const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'), secretIds);
+    const centers = new Map<string, CenterEndpoint>();
+    const branches = new Map<string, { agentUrl: string; center: string }>();
+
+    for (const c of topology.centers) {
+      const dir = centerDir(dataDir, c.id);
+      mkdirSync(dir, { recursive: true });
+      const db = databaseName(c.id);
+      await postgres.ensureDatabase(db);
+      const children = [
+        ...topology.centers.filter((x) => x.parent === c.id).map((x) => x.id),
+        ...topology.branches.filter((b) => b.center === c.id).map((b) => b.id),
+      ];
+      const credentialsFile = join(dir, 'node-credentials');
+      writeFileSync(
+        credentialsFile,
+        `# nodes allowed to connect to ${c.id}: <nodeId>:<argon2 hash>\n${children.map((id) => `${id}:${secrets.get(id)?.hash ?? ''}`).join('\n')}\n`,
+        { mode: 0o600 },
+      );
+      const configFile = join(dir, 'center.yaml');
+      const cfg = centerConfig(topology, c, {
+        databaseUrl: postgres.urlFor(db),
+        credentialsFile,
+        parentSecret: c.parent ? (secrets.get(c.id)?.secret ?? null) : null,
+        webDist: opts.serveWeb === false ? null : WEB_DIST,
+      });
+      writeFileSync(configFile, stringify(cfg), { mode: 0o600 });
+      const url = `http://127.0.0.1:${c.httpPort}`;
+      centers.set(c.id, {
+        id: c.id,
+        name: c.name,
+        tier: c.tier,
+        url,
+        mqttUrl: `mqtt://127.0.0.1:${c.mqttPort}`,
+        databaseUrl: postgres.urlFor(db),
+      });
+      readyUrls.set(c.id, `${url}/api/health`);
+      processes.set(
+        c.id,
+        new ManagedProcess({
+          name: c.id,
+          args: ['--import', 'tsx', CENTER_MAIN, '--config', configFile],
+          cwd: REPO_ROOT,
+          env: { ...opts.env },
+          logFile: join(dataDir, 'logs', `${c.id}.log`),
+          ...(opts.onLine ? { onLine: opts.onLine } : {}),
+          restart: opts.restart ?? true,
+        }),
+      );
+    }
+
+    for (const b of topology.branches) {
+      const dir = agentDir(dataDir, b.id);
+      mkdirSync(dir, { recursive: true });
+      const configFile = join(dir, 'agent.yaml');
+      writeFileSync(
+        configFile,
+        stringify(agentConfig(topology, b, { dataDir: join(dir, 'data'), secret: secrets.get(b.id)?.secret ?? '' })),
+        { mode: 0o600 },
+      );
+      const agentUrl = `http://127.0.0.1:${b.agentPort}`;
+      branches.set(b.id, { agentUrl, center: b.center });
+      readyUrls.set(b.id, `${agentUrl}/status`);
+      processes.set(
+        b.id,
+        new ManagedProcess({
+          name: b.id,
+          args: ['--import', 'tsx', AGENT_MAIN, '--config', configFile],
+          cwd: REPO_ROOT,
+          env: { ...opts.env },
+          logFile: join(dataDir, 'logs', `${b.id}.log`),
+          ...(opts.onLine ? { onLine: opts.onLine } : {}),
+          restart: opts.restart ?? true,
+        }),
+      );
+    }
+
+    const networkFile: NetworkFile = {
+      name: topology.name,
+      centers: Object.fromEntries([...centers.values()].map((c) => [c.id, { url: c.url, name: c.name, tier: c.tier }])),
+      branches: Object.fromEntries(
+        topology.branches.map((b) => [
+          b.id,
+          { agentUrl: `http://127.0.0.1:${b.agentPort}`, name: b.name, center: b.center },
+        ]),
+      ),
+      users: topology.centers.flatMap((c) =>
+        demoUsers(c, topology.demoPassword).map((u) => ({ username: u.username, role: u.role, center: c.id })),
+      ),
+    };
+    writeFileSync(join(dataDir, 'network.json'), JSON.stringify(networkFile, null, 2));
+
+    const timeout = opts.readyTimeoutMs ?? 90_000;
+    const waitReady = (id: string): Promise<void> => waitForUrl(readyUrls.get(id) ?? '', timeout, id);
+
+    status(`starting ${topology.centers.length} centers`);
+    for (const c of centersTopDown(topology)) {
+      processes.get(c.id)?.start();
+    }
+    await Promise.all(topology.centers.map((c) => waitReady(c.id)));
+    status(`starting ${topology.branches.length} branch agents`);
+    for (const b of topology.branches) {
+      processes.get(b.id)?.start();
+    }
+    await Promise.all(topology.branches.map((b) => waitReady(b.id)));
+
+    return {
+      topology,
+      dataDir,
+      centers,
+      branches,
+      processes,
+      postgres,
+      async stopNode(id, how = 'graceful') {
+        const p = processes.get(id);
+        if (!p) {
+          throw new Error(`no process ${id}`);
+        }
+        await (how === 'kill' ? p.stop(0, 'SIGKILL') : p.stop());
+      },
+      async startNode(id) {
+        const p = processes.get(id);
+        if (!p) {
+          throw new Error(`no process ${id}`);
+        }
+        p.start();
+        await waitReady(id);
+      },
+      waitReady,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

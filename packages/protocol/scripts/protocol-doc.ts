@@ -1,0 +1,330 @@
+/**
+ * Renders `docs/protocol.md` from the schemas, topics and examples of
+ * `@bsm/protocol`. Pure: same code in, same text out (no clock, no file
+ * system), so a unit test can compare it with the file on disk.
+ */
+import { z } from 'zod';
+import { CLIENT_TO_SERVER_EVENTS, SERVER_TO_CLIENT_EVENTS, type SocketEventDoc } from '../src/socket-events.js';
+import { DOWN_EXAMPLES, EXAMPLE_TOPIC_NODE, UP_EXAMPLES } from '../src/examples.js';
+import {
+  ALL_UP,
+  CommandArgs,
+  DOWN_DELIVERY,
+  DOWN_MESSAGES,
+  MAX_PAYLOAD_BYTES,
+  MAX_SMALL_PAYLOAD_BYTES,
+  SOCKET_PATH,
+  TOPIC_ROOT,
+  UP_DELIVERY,
+  UP_MESSAGES,
+  downFilter,
+  downTopic,
+  upTopic,
+  type CommandName,
+  type DownKind,
+  type UpKind,
+} from '../src/index.js';
+
+/** Where the document lives, relative to the repository root. */
+export const DOC_PATH = 'docs/protocol.md';
+
+const UP_KINDS = Object.keys(UP_MESSAGES) as UpKind[];
+const DOWN_KINDS = Object.keys(DOWN_MESSAGES) as DownKind[];
+
+/** What each kind is for and the rules its schema cannot express. Typed by kind, so a new kind needs its text. */
+const UP_TEXT: Record<UpKind, { by: string; text: string }> = {
+  status: {
+    by: 'every node, about itself',
+    text: `The node's own online state. A node publishes it **retained** with \`state: "online"\` right after
+connecting, and registers the same topic as its MQTT **last-will** with \`state: "offline"\` (QoS 1, retained), so the
+broker announces a lost node by itself. A node that shuts down cleanly publishes \`state: "offline"\` itself before it
+disconnects (a clean DISCONNECT discards the will). \`since\` is the node's own clock; a last-will carries the connect
+time, so receivers stamp state changes with their own clock.`,
+  },
+  states: {
+    by: 'centers, about the nodes below them',
+    text: `Online-state changes of nodes below the publisher: a center tells its parent when one of its branches or
+child centers goes online or offline. Each entry is the latest known state of one node; \`publisher\` is the center
+that sends the message (the \`<nodeId>\` of the topic).`,
+  },
+  catalog: {
+    by: 'every node, about itself and everything below it',
+    text: `What the publisher has: itself, the nodes below it, their devices, cameras and alarm inputs, and the online
+state of the nodes listed. The publisher sends \`parentId: null\` for itself; the receiver fills in its own id.
+
+- \`mode: "full"\` replaces everything the receiver knew from this publisher. \`removed\` is not allowed.
+- \`mode: "delta"\` lists only what was added or changed, plus \`removed\` ids, and **must** carry \`baseRevision\`: the
+  revision it applies on top of. The receiver applies it only if it holds exactly \`baseRevision\` of this publisher;
+  otherwise it ignores the delta and sends the \`catalog.resync\` command, and the publisher answers with a full
+  catalog.
+- \`revision\` grows with every change; after applying a catalog the receiver holds \`revision\`.
+
+These two rules (\`baseRevision\` required for a delta, \`removed\` only in a delta) are checked by the receiver but
+cannot be expressed in the JSON Schema below.`,
+  },
+  alarm: {
+    by: 'the origin, then every center that forwards it',
+    text: `One alarm. \`id\` (a ULID) and \`seq\` are made where the alarm is raised and never change on the way up.
+
+- **Store before ack, dedupe by id.** The sender keeps each alarm in a durable outbox until an \`ack\` lists its id,
+  and sends it again (same \`id\`, same \`seq\`) after a reconnect. The receiver stores the alarm, then acknowledges;
+  an alarm whose \`id\` it already has is acknowledged again and not stored twice, so redelivery is harmless.
+- **Sequence numbers.** \`seq\` counts the alarms of one origin from 1 without holes. A receiver that sees a number
+  skipped flags a gap for that origin (alarms may arrive out of order after a reconnect, so the gap is closed when
+  the missing number arrives).
+- **Path.** \`path\` starts at the origin (\`path[0] === origin\`); each center that forwards the alarm appends its
+  own id before publishing, so the last element is always the publisher, the \`<nodeId>\` of the topic. An alarm
+  raised at \`fz-wuyi\` and forwarded by \`fz-gulou\` and then \`fz\` reaches the provincial center with
+  \`path: ["fz-wuyi", "fz-gulou", "fz"]\` on topic \`${upTopic('fz', 'alarm')}\`. An empty path is refused.
+- \`priority\`: 1 is the most urgent; \`linkedCameras\` are the cameras a console opens to verify the alarm.`,
+  },
+  patrol: {
+    by: 'every node, about itself',
+    text: `Periodic heartbeat and patrol (巡检) report: uptime, the state of the outbox (alarms not yet acknowledged) and
+the health of each device. QoS 0: a lost report is replaced by the next one.`,
+  },
+  reply: {
+    by: 'the node a command was addressed to; relayed up by every center on the way',
+    text: `The answer to one command. \`correlationId\` is the \`id\` of the command; \`from\` is the node that answers.
+\`ok: true\` may carry a \`result\`; \`ok: false\` carries an \`error\` with a code and a readable message. A center
+that receives a reply for a command it forwarded publishes it unchanged on its own \`up/reply\` topic, one hop
+further up.`,
+  },
+};
+
+const DOWN_TEXT: Record<DownKind, { by: string; text: string }> = {
+  command: {
+    by: 'a center, to one node directly below it',
+    text: `A request travelling down the tree to \`target\`. A center publishes it on the \`down/command\` topic of the
+child on the way to \`target\`; that child, if it is not the target, forwards it one hop further, unchanged (same
+\`id\`, same \`expiresAt\`). The target acts and publishes a \`reply\` with \`correlationId\` = \`id\`. A command that
+arrives after \`expiresAt\` is refused (\`ok: false\`) rather than acted on late; a center that cannot route a
+command answers itself with \`ok: false\`. \`args\` must match the command's argument schema (see
+[Commands](#commands)).`,
+  },
+  ack: {
+    by: 'a center, to the node that sent it alarms',
+    text: `Sent after the receiver has **stored** the alarms listed in \`ids\`; only then may the sender drop them from its
+outbox. \`refused\` lists alarms the receiver will never take, with the reason; the sender drops them too and logs
+it.`,
+  },
+};
+
+/** One line per command. Typed by name, so a new command needs its text. */
+const COMMAND_TEXT: Record<CommandName, string> = {
+  'catalog.resync': 'Ask a node to publish its full catalog again (the receiver lost track of revisions).',
+  ping: 'Round-trip check of the command path.',
+  'alarm.test': 'Raise a test alarm at a branch, from the center (e.g. a scheduled link test).',
+};
+
+const kib = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`);
+const sizeLimit = (kind: string): number => (kind === 'catalog' ? MAX_PAYLOAD_BYTES : MAX_SMALL_PAYLOAD_BYTES);
+/** `65,536 bytes`: thousands separators without depending on the locale. */
+const MAX_SIZE_TEXT = (kind: string): string =>
+  `${String(sizeLimit(kind)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} bytes`;
+const json = (value: unknown): string => ['```json', JSON.stringify(value, null, 2), '```'].join('\n');
+const code = (text: string): string => `\`${text}\``;
+
+/**
+ * JSON Schema of what a sender may send (`io: "input"`: fields with a default
+ * are optional). zod emits properties in declaration order, so the output is
+ * stable from run to run.
+ */
+export const jsonSchema = (schema: z.ZodType): unknown =>
+  z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' });
+
+function deliveryRow(direction: 'up' | 'down', kind: UpKind | DownKind, by: string): string {
+  const delivery = direction === 'up' ? UP_DELIVERY[kind as UpKind] : DOWN_DELIVERY[kind as DownKind];
+  const topic = `${TOPIC_ROOT}/<nodeId>/${direction}/${kind}`;
+  return `| [${code(kind)}](#${direction}${kind}) | ${code(topic)} | ${delivery.qos} | ${delivery.retain ? 'yes' : 'no'} | ${kib(sizeLimit(kind))} | ${by} |`;
+}
+
+function messageSection(direction: 'up' | 'down', kind: UpKind | DownKind): string {
+  const isUp = direction === 'up';
+  const schema: z.ZodType = isUp ? UP_MESSAGES[kind as UpKind] : DOWN_MESSAGES[kind as DownKind];
+  const delivery = isUp ? UP_DELIVERY[kind as UpKind] : DOWN_DELIVERY[kind as DownKind];
+  const about = isUp ? UP_TEXT[kind as UpKind] : DOWN_TEXT[kind as DownKind];
+  const example: unknown = isUp ? UP_EXAMPLES[kind as UpKind] : DOWN_EXAMPLES[kind as DownKind];
+  const node = isUp ? EXAMPLE_TOPIC_NODE.up[kind as UpKind] : EXAMPLE_TOPIC_NODE.down[kind as DownKind];
+  const exampleTopic = isUp ? upTopic(node, kind as UpKind) : downTopic(node, kind as DownKind);
+  return [
+    `### ${direction}/${kind}`,
+    '',
+    `- Topic: ${code(`${TOPIC_ROOT}/<nodeId>/${direction}/${kind}`)}`,
+    `- Published by: ${about.by}`,
+    `- QoS ${delivery.qos}, retain ${delivery.retain ? 'yes' : 'no'}, at most ${MAX_SIZE_TEXT(kind)}`,
+    '',
+    about.text,
+    '',
+    '#### Schema',
+    '',
+    json(jsonSchema(schema)),
+    '',
+    `#### Example (on ${code(exampleTopic)})`,
+    '',
+    json(example),
+  ].join('\n');
+}
+
+function commandsSection(): string {
+  const names = Object.keys(CommandArgs) as CommandName[];
+  const rows = names.map((name) => `| ${code(name)} | ${COMMAND_TEXT[name]} |`);
+  const schemas = names.flatMap((name) => [
+    `### ${code(name)}`,
+    '',
+    COMMAND_TEXT[name],
+    '',
+    json(jsonSchema(CommandArgs[name])),
+    '',
+  ]);
+  return [
+    '## Commands',
+    '',
+    `The ${code('name')} of a [${code('down/command')}](#downcommand) and the schema its ${code('args')} must match. A`,
+    `node refuses (${code('ok: false')}) a command whose ${code('args')} do not match.`,
+    '',
+    '| name | what it does |',
+    '| --- | --- |',
+    ...rows,
+    '',
+    ...schemas,
+  ].join('\n');
+}
+
+function socketTable(events: Record<string, SocketEventDoc>): string[] {
+  return [
+    '| event | payload | when |',
+    '| --- | --- | --- |',
+    ...Object.entries(events).map(([name, doc]) => `| ${code(name)} | ${code(doc.payload)} | ${doc.description} |`),
+  ];
+}
+
+function socketSection(): string {
+  return [
+    '## Console events (socket.io)',
+    '',
+    `A center pushes live updates to its web consoles over socket.io at path ${code(SOCKET_PATH)}, after login. Every`,
+    `event is already filtered to the user's jurisdiction. The typed event maps are ${code('ServerToClientEvents')} and`,
+    `${code('ClientToServerEvents')} in ${code('packages/protocol/src/socket.ts')}; ${code('NodeState')} and ${code('AlarmView')} are`,
+    `zod schemas of ${code('@bsm/protocol')}.`,
+    '',
+    '### Center → console',
+    '',
+    ...socketTable(SERVER_TO_CLIENT_EVENTS),
+    '',
+    '### Console → center',
+    '',
+    ...socketTable(CLIENT_TO_SERVER_EVENTS),
+  ].join('\n');
+}
+
+const intro = (): string => `# Wire protocol (v1)
+
+<!-- Generated by \`npm run docs:protocol\` from packages/protocol; do not edit by hand. A unit test fails when it is stale. -->
+
+How branch agents and monitoring centers talk to each other. A center looks to its parent exactly like a big branch,
+so this one protocol serves every link of the tree: branch → level-3 center → level-2 center → level-1 center. It is
+enough to implement a branch agent (for example on a DVR/NVR) without reading our code.
+
+## Contents
+
+- [Transport and topics](#transport-and-topics)
+- [Delivery](#delivery)
+- [Payloads](#payloads)
+- [Alarms: store before ack, dedupe by id](#alarms-store-before-ack-dedupe-by-id)
+- [Commands: down the tree and back](#commands-down-the-tree-and-back)
+- [Catalog: full, delta, resync](#catalog-full-delta-resync)
+- [Messages](#messages)
+- [Commands](#commands)
+- [Console events (socket.io)](#console-events-socketio)
+
+## Transport and topics
+
+- **MQTT 3.1.1 and MQTT 5.0 are both supported.** The protocol uses no MQTT 5 feature: request/response works with an
+  application-level correlation id, so the same node talks to aedes (3.1.1), Mosquitto or EMQX (5.0).
+- A node connects to the broker of the center directly above it with its own credentials and a **persistent
+  session** (MQTT 3.1.1 \`cleanSession: false\`; MQTT 5 \`cleanStart: false\` with a session expiry), so QoS 1 messages
+  queued while it was away are delivered when it returns.
+- Topics are **versioned and per node**: \`${TOPIC_ROOT}/<nodeId>/up/<kind>\` for what a node sends to its center and
+  \`${TOPIC_ROOT}/<nodeId>/down/<kind>\` for what the center sends to that node. An incompatible change gets a new root
+  (\`bsm/v2\`), so old and new nodes can share a broker during an upgrade.
+- \`<nodeId>\` is 1–48 characters of \`a-z\`, \`0-9\` and \`-\`, starting with a letter or digit: never a \`/\`, \`+\` or
+  \`#\`. A topic with another root, another shape, a bad node id or an unknown kind is not ours and is ignored.
+- **A node may publish only under its own \`${TOPIC_ROOT}/<nodeId>/up/…\`** and subscribe only to its own
+  \`${downFilter('<nodeId>')}\`; the broker's ACL enforces it, so the \`<nodeId>\` of a topic is the authenticated
+  publisher. A center subscribes to \`${ALL_UP}\` on its own broker and publishes \`down\` messages to the nodes below it.
+- The **last-will** of every connection is an \`up/status\` message with \`state: "offline"\`, QoS 1, retained.
+
+| message | topic | QoS | retain | max size | published by |
+| --- | --- | --- | --- | --- | --- |
+${[...UP_KINDS.map((k) => deliveryRow('up', k, UP_TEXT[k].by)), ...DOWN_KINDS.map((k) => deliveryRow('down', k, DOWN_TEXT[k].by))].join('\n')}
+
+## Delivery
+
+QoS and retain flag per kind, as in the table above: everything that must arrive (alarms, acks, commands, replies,
+catalogs, states) is QoS 1; the patrol heartbeat is QoS 0 because the next one replaces a lost one. Only \`up/status\`
+is retained, so a center that (re)subscribes learns at once which nodes are online. QoS 1 means "at least once":
+every receiver must tolerate duplicates, which the rules below make harmless.
+
+## Payloads
+
+- UTF-8 JSON, one object per message. Bytes that are not valid UTF-8, or text that is not JSON, are refused.
+- **Size limits**, checked before parsing: a \`catalog\` may be up to ${MAX_SIZE_TEXT('catalog')} (${kib(MAX_PAYLOAD_BYTES)});
+  every other kind up to ${MAX_SIZE_TEXT('alarm')} (${kib(MAX_SMALL_PAYLOAD_BYTES)}). A bigger payload is refused.
+- **Objects are closed** (\`additionalProperties: false\`): a key the schema does not list makes the whole message
+  invalid. Do not add fields of your own.
+- Timestamps are ISO 8601 with an offset (\`2025-11-20T02:13:07.498+08:00\` or \`…Z\`). Alarm ids and command ids are
+  [ULIDs](https://github.com/ulid/spec) made by the sender. Device, camera and alarm-input ids are unique in the whole
+  network: \`<nodeId>.<local>\` by convention (\`fz-wuyi.cam03\`).
+- A receiver that refuses a message logs why, with the path of the offending field (\`linkedCameras.0: entity id: …\`),
+  and drops it.
+
+## Alarms: store before ack, dedupe by id
+
+1. The origin gives each alarm a ULID \`id\` and the next \`seq\` (per origin, from 1), stores it in a durable outbox,
+   and publishes it on \`up/alarm\` with \`path: [<its own id>]\`.
+2. The receiving center stores it (deduplicating by \`id\`), then publishes an \`ack\` listing the id on the sender's
+   \`down/ack\`. The sender drops acknowledged (and refused) alarms from its outbox; all others are sent again after a
+   reconnect, unchanged.
+3. A center forwarding the alarm to its own parent appends its id to \`path\` and becomes the sender for that hop,
+   with its own outbox. \`path[0]\` is the origin and the last element is always the publisher.
+4. Receivers track \`seq\` per origin and flag gaps, so a lost alarm is visible even before anyone asks.
+
+## Commands: down the tree and back
+
+A command (\`down/command\`) names its final \`target\`; each center on the way routes it one hop down, to the child
+whose subtree holds the target. The target answers with \`up/reply\` carrying \`correlationId\` = the command's \`id\`,
+and each center relays the reply one hop up until it reaches the center that issued the command. Every command has an
+\`expiresAt\`: a node that receives it later refuses it instead of acting late (a PTZ move or a test alarm an hour late
+is worse than none).
+
+## Catalog: full, delta, resync
+
+A node publishes a full catalog on its first connection and whenever it is asked with \`catalog.resync\`, and deltas
+for every change after that. Each catalog carries the publisher's \`revision\`; a delta also carries the
+\`baseRevision\` it builds on. A receiver that holds another revision than a delta's \`baseRevision\` does not guess:
+it sends \`catalog.resync\` and waits for a full catalog.
+`;
+
+/** The whole of `docs/protocol.md`. */
+export function render(): string {
+  const sections = [
+    intro(),
+    '## Messages',
+    '',
+    `Each message's JSON Schema (draft 2020-12, of what a sender may send: fields with a default may be left out) and an`,
+    'example. The examples follow one story: branch `fz-wuyi` (五一路支行, Fuzhou) below the county-level center',
+    '`fz-gulou`.',
+    '',
+    ...UP_KINDS.map((kind) => messageSection('up', kind) + '\n'),
+    ...DOWN_KINDS.map((kind) => messageSection('down', kind) + '\n'),
+    commandsSection(),
+    socketSection(),
+  ];
+  return (
+    sections
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
+}

@@ -1,0 +1,239 @@
+import type { DownKind, DownMessage, UpKind, UpMessage } from './topics.js';
+
+/**
+ * One realistic payload per message kind, as it travels on the wire. They are
+ * typed with the schemas' own types, so a schema change that they no longer
+ * satisfy fails to compile; a unit test also parses each one, and
+ * `docs/protocol.md` shows them.
+ *
+ * The story: branch `fz-wuyi` (五一路支行, Gulou district, Fuzhou) reports to
+ * the county-level center `fz-gulou`. Its vault door opens at night; the next
+ * morning the center runs a link test.
+ */
+
+const BRANCH = 'fz-wuyi';
+const CENTER = 'fz-gulou';
+const CONNECTED_AT = '2025-11-18T07:45:12.000+08:00';
+const VAULT_ALARM_ID = '01KAEN3Z9A547VEPE5161SD2FM';
+const TEST_COMMAND_ID = '01KAFE3XE06VF2WNWK0Z692JVM';
+
+export const UP_EXAMPLES: { readonly [K in UpKind]: UpMessage<K> } = {
+  status: {
+    nodeId: BRANCH,
+    kind: 'branch',
+    state: 'online',
+    since: CONNECTED_AT,
+    software: { name: 'bsm-agent', version: '0.1.0' },
+  },
+
+  states: {
+    publisher: CENTER,
+    states: [
+      { nodeId: BRANCH, state: 'online', since: CONNECTED_AT },
+      {
+        nodeId: 'fz-dongjie',
+        state: 'offline',
+        since: '2025-11-20T08:52:30.000+08:00',
+        reason: 'last will: connection lost',
+      },
+    ],
+  },
+
+  catalog: {
+    publisher: BRANCH,
+    mode: 'full',
+    revision: 42,
+    at: '2025-11-18T07:45:13.120+08:00',
+    nodes: [
+      {
+        id: BRANCH,
+        parentId: null,
+        kind: 'branch',
+        name: '五一路支行',
+        lat: 26.0789,
+        lon: 119.3043,
+        address: '福建省福州市鼓楼区五一北路128号',
+        importance: 1,
+      },
+    ],
+    devices: [
+      {
+        id: 'fz-wuyi.nvr1',
+        nodeId: BRANCH,
+        kind: 'nvr',
+        name: '网络硬盘录像机',
+        vendor: 'Hikvision',
+        model: 'DS-7716N-K4',
+      },
+      {
+        id: 'fz-wuyi.panel1',
+        nodeId: BRANCH,
+        kind: 'alarm_panel',
+        name: '报警主机',
+        vendor: 'Honeywell',
+        model: 'VISTA-120',
+      },
+      { id: 'fz-wuyi.vault1', nodeId: BRANCH, kind: 'vault_door', name: '金库门禁' },
+    ],
+    cameras: [
+      {
+        id: 'fz-wuyi.cam01',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.nvr1',
+        name: '营业大厅全景',
+        ptz: false,
+        important: false,
+        streams: [
+          { profile: 'main', codec: 'h264', width: 1920, height: 1080, fps: 25, kbps: 4096 },
+          { profile: 'sub', codec: 'h264', width: 704, height: 576, fps: 15, kbps: 768 },
+        ],
+      },
+      {
+        id: 'fz-wuyi.cam02',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.nvr1',
+        name: '现金柜台',
+        ptz: false,
+        important: true,
+        streams: [
+          { profile: 'main', codec: 'h264', width: 1920, height: 1080, fps: 25, kbps: 4096 },
+          { profile: 'sub', codec: 'h264', width: 352, height: 288, fps: 15, kbps: 384 },
+        ],
+      },
+      {
+        id: 'fz-wuyi.cam03',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.nvr1',
+        name: '金库',
+        ptz: false,
+        important: true,
+        streams: [
+          { profile: 'main', codec: 'h264', width: 704, height: 576, fps: 25, kbps: 1024 },
+          { profile: 'sub', codec: 'h264', width: 352, height: 288, fps: 15, kbps: 384 },
+        ],
+      },
+      {
+        id: 'fz-wuyi.cam04',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.nvr1',
+        name: '门口球机',
+        ptz: true,
+        important: false,
+        streams: [
+          { profile: 'main', codec: 'h264', width: 2560, height: 1440, fps: 25, kbps: 6144 },
+          { profile: 'sub', codec: 'h264', width: 704, height: 576, fps: 15, kbps: 768 },
+        ],
+      },
+      {
+        id: 'fz-wuyi.cam05',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.nvr1',
+        name: '自助银行ATM',
+        ptz: false,
+        important: false,
+        streams: [
+          { profile: 'main', codec: 'h264', width: 1280, height: 720, fps: 25, kbps: 2048 },
+          { profile: 'sub', codec: 'h264', width: 352, height: 288, fps: 15, kbps: 384 },
+        ],
+      },
+    ],
+    alarmInputs: [
+      {
+        id: 'fz-wuyi.in01',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.panel1',
+        name: '金库门磁',
+        zone: '金库',
+        type: 'vault_door',
+        linkedCameras: ['fz-wuyi.cam03'],
+      },
+      {
+        id: 'fz-wuyi.in02',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.panel1',
+        name: '柜台紧急按钮',
+        zone: '现金柜台',
+        type: 'panic',
+        linkedCameras: ['fz-wuyi.cam02', 'fz-wuyi.cam01'],
+      },
+      {
+        id: 'fz-wuyi.in03',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.panel1',
+        name: '大厅红外探测器',
+        zone: '营业大厅',
+        type: 'intrusion',
+        linkedCameras: ['fz-wuyi.cam01', 'fz-wuyi.cam04'],
+      },
+      {
+        id: 'fz-wuyi.in04',
+        nodeId: BRANCH,
+        deviceId: 'fz-wuyi.panel1',
+        name: 'ATM震动探测器',
+        zone: '自助银行',
+        type: 'atm_tamper',
+        linkedCameras: ['fz-wuyi.cam05'],
+      },
+    ],
+    states: [{ nodeId: BRANCH, state: 'online', since: CONNECTED_AT }],
+  },
+
+  alarm: {
+    id: VAULT_ALARM_ID,
+    origin: BRANCH,
+    seq: 1287,
+    path: [BRANCH],
+    type: 'vault_door',
+    priority: 1,
+    zone: '金库',
+    inputId: 'fz-wuyi.in01',
+    linkedCameras: ['fz-wuyi.cam03'],
+    occurredAt: '2025-11-20T02:13:07.498+08:00',
+    source: 'panel',
+    text: '非营业时间金库门开启',
+  },
+
+  patrol: {
+    nodeId: BRANCH,
+    at: '2025-11-20T10:00:00.000+08:00',
+    uptimeSec: 180_888,
+    outbox: { pending: 0 },
+    devices: [
+      { deviceId: 'fz-wuyi.nvr1', state: 'ok' },
+      { deviceId: 'fz-wuyi.panel1', state: 'ok' },
+      { deviceId: 'fz-wuyi.vault1', state: 'ok' },
+      { deviceId: 'fz-wuyi.cam05', state: 'fault', detail: '视频信号丢失' },
+    ],
+    host: { loadAvg1m: 0.42, memFreeMb: 1843, diskFreeMb: 2_310_000 },
+  },
+
+  reply: {
+    correlationId: TEST_COMMAND_ID,
+    from: BRANCH,
+    ok: true,
+    result: { alarmId: '01KAFE3XTW47H6H98ZS19K9D52' },
+  },
+};
+
+export const DOWN_EXAMPLES: { readonly [K in DownKind]: DownMessage<K> } = {
+  command: {
+    id: TEST_COMMAND_ID,
+    name: 'alarm.test',
+    target: BRANCH,
+    args: { text: '每日链路测试' },
+    issuedAt: '2025-11-20T09:30:00.000+08:00',
+    expiresAt: '2025-11-20T09:31:00.000+08:00',
+    issuedBy: 'fz-gulou/lin.wei',
+  },
+
+  ack: {
+    ids: [VAULT_ALARM_ID],
+    refused: [],
+  },
+};
+
+/** The node whose topic each example is published under (`bsm/v1/<node>/up|down/<kind>`). */
+export const EXAMPLE_TOPIC_NODE: { readonly up: Record<UpKind, string>; readonly down: Record<DownKind, string> } = {
+  up: { status: BRANCH, states: CENTER, catalog: BRANCH, alarm: BRANCH, patrol: BRANCH, reply: BRANCH },
+  down: { command: BRANCH, ack: BRANCH },
+};
