@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from '@bsm/runtime';
+import { describe, expect, it } from 'vitest';
+import { CenterConfig } from './config.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+const problemsOf = (yaml: string, env: NodeJS.ProcessEnv = {}): string[] => {
+  const file = join(mkdtempSync(join(tmpdir(), 'bsm-cfg-')), 'center.yaml');
+  writeFileSync(file, yaml);
+  try {
+    loadConfig(CenterConfig, { file, envPrefix: 'BSM_CENTER', env });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+};
+
+const VALID = `
+node: { id: fz, name: 福州, tier: 2, lat: 26, lon: 119 }
+database: { url: "postgres://x@localhost/db" }
+broker: { embedded: { credentialsFile: /etc/creds } }
+`;
+
+describe('center configuration', () => {
+  it.each(['config/center.example.yaml', 'deploy/l1/center.yaml', 'deploy/l2/center.yaml'])(
+    'shipped file %s is valid',
+    (file) => {
+      const config = loadConfig(CenterConfig, { file: join(ROOT, file), envPrefix: 'BSM_CENTER', env: {} });
+      expect(config.mode).toBe('production');
+      expect(config.seedUsers).toEqual([]);
+    },
+  );
+
+  it('fills defaults', () => {
+    expect(problemsOf(VALID)).toEqual([]);
+  });
+
+  it('lets the environment override the file, with types kept', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bsm-cfg-')), 'c.yaml');
+    writeFileSync(file, VALID);
+    const config = loadConfig(CenterConfig, {
+      file,
+      envPrefix: 'BSM_CENTER',
+      env: {
+        BSM_CENTER__HTTP__PORT: '9090',
+        BSM_CENTER__DATABASE__URL: 'postgres://y@db/z',
+        BSM_CENTER__AUTH__SECURE_COOKIES: 'true',
+      },
+    });
+    expect(config.http.port).toBe(9090);
+    expect(config.database.url).toBe('postgres://y@db/z');
+    expect(config.auth.secureCookies).toBe(true);
+  });
+
+  it.each([
+    ['an unknown key', `${VALID}\nhttp: { prot: 80 }`, ['http: Unrecognized key: "prot"']],
+    ['a misspelt section', `${VALID}\ndatabse: {}`, ['(top level): Unrecognized key: "databse"']],
+    [
+      'a bad node id',
+      VALID.replace('id: fz', 'id: "Fu Zhou"'),
+      ['node.id: node id: 1–48 of a-z, 0-9, "-", starting with a letter or digit'],
+    ],
+    [
+      'a non-postgres database',
+      VALID.replace('postgres://x@localhost/db', 'mysql://x'),
+      ['database.url: must be a postgres:// URL'],
+    ],
+    [
+      'two brokers',
+      VALID.replace(
+        '{ embedded: { credentialsFile: /etc/creds } }',
+        '{ embedded: { credentialsFile: /c }, external: { url: "mqtt://b", username: u, password: p } }',
+      ),
+      ['broker: configure exactly one of broker.embedded or broker.external'],
+    ],
+    [
+      'a parent on a level-1 center',
+      VALID.replace('tier: 2', 'tier: 1') + '\nparent: { url: "mqtt://p", password: x }',
+      ['parent: a level-1 center has no parent'],
+    ],
+    [
+      'seed users in production',
+      `${VALID}\nseedUsers: [{ username: a, displayName: A, password: "12345678", role: operator }]`,
+      ['seedUsers: seed users with known passwords are refused in production mode'],
+    ],
+  ])('refuses %s with the exact problem', (_what, yaml, expected) => {
+    expect(problemsOf(yaml)).toEqual(expected);
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(`node: { id: "X", tier: 4 }\nbroker: {}\n`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^node\.id:/),
+        expect.stringMatching(/^node\.name:/),
+        expect.stringMatching(/^node\.tier:/),
+        expect.stringMatching(/^database:/),
+      ]),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+  });
+});
