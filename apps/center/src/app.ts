@@ -19,7 +19,6 @@ import { Ingest } from './services/ingest.js';
 import { NodeIndex } from './services/node-index.js';
 import { ParentUplink } from './services/parent-uplink.js';
 import { Realtime } from './services/realtime.js';
-import { toView } from './repositories/alarm.repository.js';
 
 export const SOFTWARE = { name: 'bsm-center', version: '0.1.0' };
 
@@ -145,30 +144,14 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       sendAck: (publisher, ack) => bus.publishDown(publisher, 'ack', ack),
       onStored: (stored) => {
         for (const s of stored) {
-          realtime.alarmNew(
-            toView(
-              {
-                id: s.alarm.id,
-                origin: s.alarm.origin,
-                seq: s.alarm.seq,
-                path: s.alarm.path,
-                type: s.alarm.type,
-                priority: s.alarm.priority,
-                zone: s.alarm.zone ?? null,
-                input_id: s.alarm.inputId ?? null,
-                linked_cameras: s.alarm.linkedCameras,
-                occurred_at: new Date(s.alarm.occurredAt),
-                source: s.alarm.source,
-                text: s.alarm.text ?? null,
-                received_at: s.receivedAt,
-                received_via: s.receivedVia,
-                status: 'new',
-              },
-              index.nameOf(s.alarm.origin),
-            ),
-          );
+          realtime.alarmNew({
+            ...s.alarm,
+            receivedAt: s.receivedAt.toISOString(),
+            originName: index.nameOf(s.alarm.origin),
+            status: 'new',
+          });
         }
-        uplink?.wake();
+        uplink?.forward(stored.map((s) => ({ position: s.outboxPosition, alarm: s.alarm })));
       },
     });
 

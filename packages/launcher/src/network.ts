@@ -21,6 +21,12 @@ export interface NetworkOptions {
   env?: NodeJS.ProcessEnv;
   /** Milliseconds to wait for every process to answer. */
   readyTimeoutMs?: number;
+  /**
+   * Spawn the branch agents (default). A benchmark that runs hundreds of
+   * agents in its own process provisions them (configs, credentials) but
+   * starts them itself.
+   */
+  startBranches?: boolean;
 }
 
 export interface CenterEndpoint {
@@ -43,7 +49,7 @@ export interface NetworkHandle {
   topology: Topology;
   dataDir: string;
   centers: Map<string, CenterEndpoint>;
-  branches: Map<string, { agentUrl: string; center: string }>;
+  branches: Map<string, { agentUrl: string; center: string; configFile: string }>;
   processes: Map<string, ManagedProcess>;
   postgres: PostgresHandle;
   /** Stops one process (SIGTERM, or SIGKILL to simulate a crash) and keeps it down until `startNode`. */
@@ -111,7 +117,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     ];
     const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'), secretIds);
     const centers = new Map<string, CenterEndpoint>();
-    const branches = new Map<string, { agentUrl: string; center: string }>();
+    const branches = new Map<string, { agentUrl: string; center: string; configFile: string }>();
 
     for (const c of topology.centers) {
       const dir = centerDir(dataDir, c.id);
@@ -170,7 +176,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         { mode: 0o600 },
       );
       const agentUrl = `http://127.0.0.1:${b.agentPort}`;
-      branches.set(b.id, { agentUrl, center: b.center });
+      branches.set(b.id, { agentUrl, center: b.center, configFile });
       readyUrls.set(b.id, `${agentUrl}/status`);
       processes.set(
         b.id,
@@ -209,11 +215,13 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
       processes.get(c.id)?.start();
     }
     await Promise.all(topology.centers.map((c) => waitReady(c.id)));
-    status(`starting ${topology.branches.length} branch agents`);
-    for (const b of topology.branches) {
-      processes.get(b.id)?.start();
+    if (opts.startBranches !== false) {
+      status(`starting ${topology.branches.length} branch agents`);
+      for (const b of topology.branches) {
+        processes.get(b.id)?.start();
+      }
+      await Promise.all(topology.branches.map((b) => waitReady(b.id)));
     }
-    await Promise.all(topology.branches.map((b) => waitReady(b.id)));
 
     return {
       topology,

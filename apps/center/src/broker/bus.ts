@@ -10,6 +10,7 @@ import {
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
+import { disableNagle } from './no-delay.js';
 
 export type UpHandler = (publisher: string, kind: UpKind, payload: Buffer) => void;
 
@@ -53,6 +54,7 @@ export class CenterBus {
       keepalive: 15,
     });
     this.client = client;
+    disableNagle(client);
     client.on('message', (topic, payload) => {
       const parsed = parseTopic(topic);
       if (parsed?.direction !== 'up') {

@@ -110,7 +110,10 @@ export async function startEmbeddedBroker(opts: {
     log.debug({ clientId: client.id, err: err.message }, 'connection error'),
   );
 
-  const server: Server = createServer(broker.handle);
+  const server: Server = createServer((socket) => {
+    socket.setNoDelay(true); // see no-delay.ts: acks and alarms must not wait for delayed ACKs
+    broker.handle(socket);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

@@ -41,50 +41,56 @@ export class AlarmRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Stores a batch in one transaction and, when this center has a parent,
-   * queues the new ones for it in the same transaction — so an alarm is
-   * either stored and queued, or neither. Returns the ids that were new;
-   * the others were duplicates (a redelivery) and are ignored.
+   * Stores a batch in one statement and, when this center has a parent,
+   * queues the new ones for it in the same statement — so an alarm is either
+   * stored and queued, or neither, in a single round trip. Returns the new
+   * alarms with their outbox position (0 without a parent); duplicates (a
+   * redelivery) are left out.
    */
-  async storeBatch(batch: IncomingAlarm[], queueForParent: boolean): Promise<Set<string>> {
+  async storeBatch(batch: IncomingAlarm[], queueForParent: boolean): Promise<Map<string, number>> {
     if (batch.length === 0) {
-      return new Set();
+      return new Map();
     }
-    return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
+    const values = batch.map(({ alarm: a, receivedVia, receivedAt }) => ({
+      id: a.id,
+      origin: a.origin,
+      seq: a.seq,
+      path: a.path,
+      type: a.type,
+      priority: a.priority,
+      zone: a.zone ?? null,
+      input_id: a.inputId ?? null,
+      linked_cameras: a.linkedCameras,
+      occurred_at: a.occurredAt,
+      source: a.source,
+      text: a.text ?? null,
+      received_at: receivedAt,
+      received_via: receivedVia,
+    }));
+    if (!queueForParent) {
+      const rows = await this.db
         .insertInto('alarms')
-        .values(
-          batch.map(({ alarm: a, receivedVia, receivedAt }) => ({
-            id: a.id,
-            origin: a.origin,
-            seq: a.seq,
-            path: a.path,
-            type: a.type,
-            priority: a.priority,
-            zone: a.zone ?? null,
-            input_id: a.inputId ?? null,
-            linked_cameras: a.linkedCameras,
-            occurred_at: a.occurredAt,
-            source: a.source,
-            text: a.text ?? null,
-            received_at: receivedAt,
-            received_via: receivedVia,
-          })),
-        )
+        .values(values)
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
         .execute();
-      const inserted = new Set(rows.map((r) => r.id));
-      if (queueForParent && inserted.size > 0) {
-        // Keep the arrival order of the batch in the outbox.
-        const ordered = batch.map((b) => b.alarm.id).filter((id) => inserted.has(id));
-        await trx
-          .insertInto('alarm_outbox')
-          .values(ordered.map((alarm_id) => ({ alarm_id })))
-          .execute();
-      }
-      return inserted;
-    });
+      return new Map(rows.map((r) => [r.id, 0]));
+    }
+    // Outbox positions follow each origin's sequence, so the parent receives every branch's alarms in order.
+    const rows = await this.db
+      .with('stored', (db) =>
+        db
+          .insertInto('alarms')
+          .values(values)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning(['id', 'origin', 'seq']),
+      )
+      .insertInto('alarm_outbox')
+      .columns(['alarm_id'])
+      .expression((eb) => eb.selectFrom('stored').select('id').orderBy('origin').orderBy('seq'))
+      .returning(['alarm_id', 'position'])
+      .execute();
+    return new Map(rows.map((r) => [r.alarm_id, Number(r.position)]));
   }
 
   /** Alarms still owed to the parent and queued after `position`, oldest first. */

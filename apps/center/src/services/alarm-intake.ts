@@ -2,14 +2,18 @@ import type { Alarm, AlarmAck } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import type { AlarmRepository, IncomingAlarm } from '../repositories/alarm.repository.js';
 
+export interface StoredAlarm extends IncomingAlarm {
+  outboxPosition: number;
+}
+
 export interface AlarmIntakeDeps {
   repo: AlarmRepository;
   log: Logger;
   /** Whether stored alarms are also queued for a parent center. */
   hasParent: boolean;
   sendAck(publisher: string, ack: AlarmAck): void;
-  /** Called once per newly stored alarm (never for duplicates), after the commit. */
-  onStored(stored: IncomingAlarm[]): void;
+  /** Called once per newly stored alarm (never for duplicates), after the commit, with its outbox position (0 without a parent). */
+  onStored(stored: StoredAlarm[]): void;
 }
 
 /**
@@ -62,7 +66,10 @@ export class AlarmIntake {
             this.deps.sendAck(publisher, { ids: ids.slice(i, i + 1000), refused: [] });
           }
         }
-        const fresh = batch.filter((b) => inserted.has(b.alarm.id));
+        const fresh = batch.flatMap((b) => {
+          const position = inserted.get(b.alarm.id);
+          return position === undefined ? [] : [{ ...b, outboxPosition: position }];
+        });
         const duplicates = batch.length - fresh.length;
         if (duplicates > 0) {
           this.deps.log.info({ duplicates }, 'redelivered alarms ignored');

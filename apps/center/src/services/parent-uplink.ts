@@ -1,4 +1,5 @@
 import {
+  type Alarm,
   decodeDown,
   downFilter,
   encode,
@@ -15,6 +16,7 @@ import {
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
+import { disableNagle } from '../broker/no-delay.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { CatalogChange, NodeRepository } from '../repositories/node.repository.js';
 
@@ -45,6 +47,8 @@ export class ParentUplink {
   private cursor = 0;
   private inflight = new Map<string, number>();
   private pumping = false;
+  /** The outbox holds nothing unsent before the cursor: fresh alarms may go straight from memory. */
+  private caughtUp = false;
   private pumpAgain = false;
   private ackTimer: NodeJS.Timeout | null = null;
   private ackedBuffer: string[] = [];
@@ -88,8 +92,12 @@ export class ParentUplink {
       will: { topic: upTopic(this.opts.selfId, 'status'), payload: Buffer.from(encode(will)), qos: 1, retain: true },
     });
     this.client = client;
+    disableNagle(client);
     client.on('connect', () => void this.onConnect());
     client.on('offline', () => this.log.warn('parent center unreachable; alarms wait in the outbox'));
+    client.on('close', () => {
+      this.caughtUp = false;
+    });
     client.on('error', (err) => this.log.warn({ err: err.message }, 'parent uplink error'));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     this.ackTimer = setInterval(() => this.checkAckTimeouts(), 2_000);
@@ -114,6 +122,7 @@ export class ParentUplink {
       await this.publishFullCatalog();
       // Everything not acked is sent again, oldest first; the parent ignores what it already has.
       this.cursor = 0;
+      this.caughtUp = false;
       this.inflight.clear();
       this.wake();
     } catch (error) {
@@ -169,7 +178,25 @@ export class ParentUplink {
     }
   }
 
-  /** New alarms were queued in the outbox: publish them. */
+  /**
+   * Alarms just stored and queued, in outbox order. While the uplink is
+   * caught up they go out at once from memory; otherwise the pump reads them
+   * from the outbox in turn.
+   */
+  forward(stored: { position: number; alarm: Alarm }[]): void {
+    if (!this.caughtUp || this.pumping || !this.connected) {
+      this.wake();
+      return;
+    }
+    const now = Date.now();
+    for (const { position, alarm } of [...stored].sort((a, b) => a.position - b.position)) {
+      this.publish('alarm', { ...alarm, path: [...alarm.path, this.opts.selfId] });
+      this.inflight.set(alarm.id, now);
+      this.cursor = Math.max(this.cursor, position);
+    }
+  }
+
+  /** New alarms were queued in the outbox (or the link came back): publish what is owed. */
   wake(): void {
     if (this.pumping) {
       this.pumpAgain = true;
@@ -186,6 +213,7 @@ export class ParentUplink {
         while (this.connected) {
           const rows = await this.alarms.pendingAfter(this.cursor, 500);
           if (rows.length === 0) {
+            this.caughtUp = true;
             break;
           }
           const now = Date.now();
@@ -211,6 +239,7 @@ export class ParentUplink {
       if (now - sentAt > timeout) {
         this.log.warn({ unacked: this.inflight.size }, 'parent has not acked alarms in time; resending');
         this.cursor = 0;
+        this.caughtUp = false;
         this.inflight.clear();
         this.wake();
         return;

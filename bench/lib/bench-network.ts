@@ -1,0 +1,93 @@
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AgentConfigSchema, BranchAgent } from '@bsm/agent';
+import { startNetwork, Topology, type NetworkHandle, type TopologyInput } from '@bsm/launcher';
+import { pino } from 'pino';
+import { parse } from 'yaml';
+import { freePort } from '../../test/support/ports.js';
+
+export interface BenchNetwork {
+  net: NetworkHandle;
+  agents: BranchAgent[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A level-1 and a level-2 center as real processes, with `branches` agents
+ * under the level-2 center running in this process (so the load generator
+ * can drive them without 200 processes on a 2-core machine).
+ */
+export async function startBenchNetwork(name: string, branches: number): Promise<BenchNetwork> {
+  const dataDir = resolve('.data', `bench-${name}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const port = async (): Promise<number> => freePort();
+  const input: TopologyInput = {
+    name: `bench ${name}`,
+    dataDir,
+    postgres: { embeddedPort: await port() },
+    simulator: { alarmsPerHour: 0 },
+    centers: [
+      {
+        id: 'bl1',
+        name: '基准省中心',
+        tier: 1,
+        lat: 26.07,
+        lon: 119.3,
+        httpPort: await port(),
+        mqttPort: await port(),
+      },
+      {
+        id: 'bl2',
+        name: '基准市中心',
+        tier: 2,
+        parent: 'bl1',
+        lat: 26.08,
+        lon: 119.3,
+        httpPort: await port(),
+        mqttPort: await port(),
+      },
+    ],
+    branches: [],
+  };
+  for (let i = 1; i <= branches; i++) {
+    input.branches?.push({
+      id: `bb-${String(i).padStart(3, '0')}`,
+      name: `基准网点${i}`,
+      center: 'bl2',
+      lat: 26 + i / 1000,
+      lon: 119.3 + i / 1000,
+      agentPort: await port(),
+    });
+  }
+  const topology = Topology.parse(input);
+  const net = await startNetwork(topology, {
+    serveWeb: false,
+    startBranches: false,
+    restart: false,
+    env: { LOG_LEVEL: 'warn' },
+  });
+  const silent = pino({ level: 'warn' });
+  const agents: BranchAgent[] = [];
+  try {
+    for (const b of net.branches.values()) {
+      const raw = parse(await readFile(b.configFile, 'utf8')) as Record<string, unknown>;
+      const config = AgentConfigSchema.parse({ ...raw, http: { enabled: false }, patrol: { intervalSec: 3600 } });
+      const agent = new BranchAgent(config, { logger: silent });
+      await agent.start();
+      agents.push(agent);
+    }
+  } catch (error) {
+    await Promise.all(agents.map((a) => a.stop()));
+    await net.stop();
+    throw error;
+  }
+  return {
+    net,
+    agents,
+    async stop() {
+      await Promise.all(agents.map((a) => a.stop()));
+      await net.stop();
+    },
+  };
+}
