@@ -14,6 +14,9 @@ const USAGE = `usage: npm start [-- --config <topology.yaml>] [--verbose]
   --config   topology file (default: config/demo-network.yaml)
   --verbose  print every log line, debug included`;
 
+// Ctrl-C in `npm start | tee log` ends tee first: keep shutting down in order even if stdout is gone.
+process.stdout.on('error', () => undefined);
+
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };

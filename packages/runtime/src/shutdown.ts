@@ -16,11 +16,11 @@ export function onShutdown(logger: Logger, closers: Closer[], timeoutMs = 10_000
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
+    // Not unref'd: a stop that hangs (a dead broker, a dead pipe) must still end the process.
+    setTimeout(() => {
       logger.error('shutdown took too long: exiting');
       process.exit(1);
     }, timeoutMs);
-    timer.unref();
     void (async () => {
       for (const close of [...closers].reverse()) {
         try {
@@ -34,4 +34,13 @@ export function onShutdown(logger: Logger, closers: Closer[], timeoutMs = 10_000
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Started by a supervisor with an IPC channel (the launcher): when it dies, so do we — no orphans.
+  // Its end of our stdout may be gone too; a failed log write must not stop the shutdown.
+  if (process.connected) {
+    process.once('disconnect', () => {
+      process.stdout.on('error', () => undefined);
+      process.stderr.on('error', () => undefined);
+      stop('supervisor gone');
+    });
+  }
 }

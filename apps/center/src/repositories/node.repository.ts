@@ -165,39 +165,33 @@ export class NodeRepository {
         alarmInputs: [] as string[],
       };
       if (catalog.mode === 'full') {
-        const keep = (ids: string[]): string[] => (ids.length > 0 ? ids : ['\u0000']);
-        removed.nodes = (
-          await trx
-            .deleteFrom('nodes')
-            .where('reported_by', '=', publisher)
-            .where('id', 'not in', keep(catalog.nodes.map((n) => n.id)))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        removed.devices = (
-          await trx
-            .deleteFrom('devices')
-            .where('reported_by', '=', publisher)
-            .where('id', 'not in', keep(catalog.devices.map((d) => d.id)))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        removed.cameras = (
-          await trx
-            .deleteFrom('cameras')
-            .where('reported_by', '=', publisher)
-            .where('id', 'not in', keep(catalog.cameras.map((c) => c.id)))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        removed.alarmInputs = (
-          await trx
-            .deleteFrom('alarm_inputs')
-            .where('reported_by', '=', publisher)
-            .where('id', 'not in', keep(catalog.alarmInputs.map((a) => a.id)))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
+        // Everything learned through this publisher that its full catalog no longer lists.
+        const dropMissing = async (
+          table: 'nodes' | 'devices' | 'cameras' | 'alarm_inputs',
+          keep: string[],
+        ): Promise<string[]> => {
+          let q = trx.deleteFrom(table).where('reported_by', '=', publisher);
+          if (keep.length > 0) {
+            q = q.where('id', 'not in', keep);
+          }
+          return (await q.returning('id').execute()).map((r) => r.id);
+        };
+        removed.nodes = await dropMissing(
+          'nodes',
+          catalog.nodes.map((n) => n.id),
+        );
+        removed.devices = await dropMissing(
+          'devices',
+          catalog.devices.map((d) => d.id),
+        );
+        removed.cameras = await dropMissing(
+          'cameras',
+          catalog.cameras.map((c) => c.id),
+        );
+        removed.alarmInputs = await dropMissing(
+          'alarm_inputs',
+          catalog.alarmInputs.map((a) => a.id),
+        );
       } else if (catalog.removed) {
         const drop = async (
           table: 'nodes' | 'devices' | 'cameras' | 'alarm_inputs',

@@ -124,7 +124,7 @@ export class Ingest {
     if (status.state === 'offline') {
       changed.push(...(await this.deps.nodes.markLearnedThroughOffline(publisher, since, `${publisher} unreachable`)));
     }
-    this.deps.log.info({ node: publisher, state: status.state, reason: status.reason }, 'node status');
+    this.deps.log.info({ publisher, state: status.state, reason: status.reason }, 'node status');
     if (changed.length > 0) {
       this.deps.events.statesChanged(changed);
     }

@@ -1,0 +1,44 @@
+import type { CenterInfo, SessionUser } from '@bsm/protocol';
+import { useTranslation } from 'react-i18next';
+import type { LinkState } from '../realtime/connection-monitor';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { LanguageSwitch } from './LanguageSwitch';
+import { LiveClock } from './LiveClock';
+
+interface AppHeaderProps {
+  center: CenterInfo;
+  user: SessionUser;
+  link: LinkState;
+  clockOffsetMs: number;
+  /** Briefly true after an urgent alarm. */
+  flashing: boolean;
+  onLogout: () => void;
+}
+
+export function AppHeader({ center, user, link, clockOffsetMs, flashing, onLogout }: AppHeaderProps) {
+  const { t } = useTranslation();
+  return (
+    <header className={`app-header${flashing ? ' app-header--flash' : ''}`}>
+      <div className="app-header__title">
+        <span className="app-header__center" data-testid="center-name">
+          {center.name}
+        </span>
+        <span className="tier-badge" data-testid="center-tier" data-tier={center.tier}>
+          {t(`tier.${center.tier}`)}
+        </span>
+        <span className="app-header__product">{t('app.title')}</span>
+      </div>
+      <LiveClock offsetMs={clockOffsetMs} />
+      <div className="app-header__tools">
+        <ConnectionIndicator link={link} />
+        <span className="app-header__user" data-testid="current-user">
+          {t('header.user', { name: user.displayName, role: t(`role.${user.role}`) })}
+        </span>
+        <LanguageSwitch />
+        <button type="button" className="button button--ghost" data-testid="logout" onClick={onLogout}>
+          {t('header.logout')}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,22 @@
+// Fonts are bundled: the console never asks the internet for anything.
+import '@fontsource/noto-sans-sc/400.css';
+import '@fontsource/noto-sans-sc/700.css';
+import './styles/app.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { unlockAudioOnFirstGesture } from './audio/alert-tone';
+import { setUpI18n } from './i18n/setup';
+
+setUpI18n();
+unlockAudioOnFirstGesture();
+
+const root = document.getElementById('root');
+if (root === null) {
+  throw new Error('index.html has no #root element');
+}
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
