@@ -50,6 +50,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     }
 
     const sent = new Map<string, number>();
+    const originOf = new Map<string, string>();
     const pending: Promise<void>[] = [];
     const total = Math.round(rate * seconds);
     const t0 = performance.now();
@@ -66,6 +67,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
         pending.push(
           agent.raise({ type: 'intrusion', zone: '03', text: `bench ${next}` }).then((alarm: Alarm) => {
             sent.set(alarm.id, raisedAt);
+            originOf.set(alarm.id, alarm.origin);
           }),
         );
       }
@@ -87,7 +89,15 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const l2Lat = latencies(l2);
     const l1Lat = latencies(l1);
     const duplicates = [...l1.received.values(), ...l2.received.values()].reduce((n, r) => n + (r.count - 1), 0);
-    const lost = [...sent.keys()].filter((id) => !l1.received.has(id) || !l2.received.has(id)).length;
+    const lostIds = [...sent.keys()].filter((id) => !l1.received.has(id) || !l2.received.has(id));
+    const lost = lostIds.length;
+    const lostByBranch: Record<string, { l1: number; l2: number }> = {};
+    for (const id of lostIds) {
+      const origin = originOf.get(id) ?? '?';
+      const entry = (lostByBranch[origin] ??= { l1: 0, l2: 0 });
+      entry.l1 += l1.received.has(id) ? 0 : 1;
+      entry.l2 += l2.received.has(id) ? 0 : 1;
+    }
     l1.close();
     l2.close();
     return {
@@ -102,6 +112,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
       l1_max_ms: Math.max(...l1Lat),
       lost,
       duplicates,
+      ...(lost > 0 ? { lost_by_branch: lostByBranch } : {}),
     };
   } finally {
     await bench.stop();

@@ -20,7 +20,7 @@ import {
   type UpKind,
   type UpMessage,
 } from '@bsm/protocol';
-import type { Logger } from '@bsm/runtime';
+import { disableNagle, type Logger } from '@bsm/runtime';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { z } from 'zod';
 import { redactUrl, type AgentConfig } from './config.js';
@@ -153,6 +153,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     );
     const client = mqtt.connect(config.url, options);
     this.client = client;
+    disableNagle(client);
     client.on('connect', () => this.onConnect());
     client.on('close', () => this.onClose());
     client.on('reconnect', () => {

@@ -144,12 +144,15 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       sendAck: (publisher, ack) => bus.publishDown(publisher, 'ack', ack),
       onStored: (stored) => {
         for (const s of stored) {
-          realtime.alarmNew({
-            ...s.alarm,
-            receivedAt: s.receivedAt.toISOString(),
-            originName: index.nameOf(s.alarm.origin),
-            status: 'new',
-          });
+          realtime.alarmNew(
+            {
+              ...s.alarm,
+              receivedAt: s.receivedAt.toISOString(),
+              originName: index.nameOf(s.alarm.origin),
+              status: 'new',
+            },
+            s.receivedVia,
+          );
         }
         uplink?.forward(stored.map((s) => ({ position: s.outboxPosition, alarm: s.alarm })));
       },

@@ -10,7 +10,7 @@ import {
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
-import { disableNagle } from './no-delay.js';
+import { disableNagle } from '@bsm/runtime';
 
 export type UpHandler = (publisher: string, kind: UpKind, payload: Buffer) => void;
 

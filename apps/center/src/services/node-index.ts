@@ -7,12 +7,22 @@ import type { NodeRecord, NodeRepository } from '../repositories/node.repository
  */
 export class NodeIndex {
   private byId = new Map<string, NodeRecord>();
+  private generation = 0;
 
   constructor(private readonly repo: NodeRepository) {}
 
+  /**
+   * Reloads after a catalog change. Catalogs of different children are
+   * applied concurrently, so reloads can finish out of order: only the most
+   * recently started one may install its snapshot (it was read after every
+   * earlier commit), or an older snapshot would hide a branch.
+   */
   async reload(): Promise<void> {
+    const generation = ++this.generation;
     const records = await this.repo.records();
-    this.byId = new Map(records.map((r) => [r.id, r]));
+    if (generation === this.generation) {
+      this.byId = new Map(records.map((r) => [r.id, r]));
+    }
   }
 
   get(id: string): NodeRecord | undefined {

@@ -16,7 +16,7 @@ import {
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
-import { disableNagle } from '../broker/no-delay.js';
+import { disableNagle } from '@bsm/runtime';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { CatalogChange, NodeRepository } from '../repositories/node.repository.js';
 

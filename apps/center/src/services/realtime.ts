@@ -59,12 +59,13 @@ export class Realtime {
     });
   }
 
-  private roomsFor(nodeId: string): string[] {
-    return this.deps.index.pathOf(nodeId).map(jurisdictionRoom);
+  private roomsFor(nodeId: string, via?: string): string[] {
+    return this.deps.index.pathOf(nodeId, via).map(jurisdictionRoom);
   }
 
-  alarmNew(view: AlarmView): void {
-    this.io.to(this.roomsFor(view.origin)).emit('alarm:new', view);
+  /** `via` is the child that delivered it: an origin whose catalog has not arrived yet still reaches the consoles above. */
+  alarmNew(view: AlarmView, via?: string): void {
+    this.io.to(this.roomsFor(view.origin, via)).emit('alarm:new', view);
   }
 
   alarmUpdated(view: AlarmView): void {
