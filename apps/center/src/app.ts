@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CenterInfo, Command, HealthResponse, NodeEntry } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
@@ -134,7 +134,16 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         )
       : null;
 
-    const http = createServer();
+    // socket.io takes over the server's request listeners present when it attaches, keeping
+    // /socket.io/ to itself; so the API's listener must exist first (it is filled in below).
+    let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+    const http = createServer((req, res) => {
+      if (api) {
+        api(req, res);
+      } else {
+        res.writeHead(503).end();
+      }
+    });
     const realtime = new Realtime(http, { auth, index, log });
 
     const intake = new AlarmIntake({
@@ -225,7 +234,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       };
     };
 
-    const api = createApi({
+    api = createApi({
       config,
       auth,
       nodes,
@@ -235,7 +244,6 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       health,
       onLogout: (session) => realtime.endSession(session.tokenHash, 'logged_out'),
     });
-    http.on('request', api);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.http.port, config.http.host, () => resolve());

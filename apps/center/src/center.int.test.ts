@@ -238,6 +238,23 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
     socket.disconnect();
   });
 
+  it('delivers live alarms to a console that can only long-poll (a proxy that blocks WebSocket)', async () => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(center.httpUrl, {
+      extraHeaders: { cookie },
+      transports: ['polling'],
+    });
+    const received: string[] = [];
+    socket.on('alarm:new', (a) => received.push(a.id));
+    await waitFor('polling socket connected', () => socket.connected);
+    const ids = [alarm(), alarm(), alarm()].map((a) => {
+      branch.publish(upTopic(BRANCH, 'alarm'), Buffer.from(encode(a)), { qos: 1 });
+      return a.id;
+    });
+    await waitFor('alarms over long-polling', () => ids.every((id) => received.includes(id)));
+    expect((await api('/api/me')).status).toBe(200); // the center is still up
+    socket.disconnect();
+  });
+
   it('drops malformed messages with a reason and still processes the good one behind them', async () => {
     const good = alarm({ type: 'intrusion', priority: 2 });
     branch.publish(upTopic(BRANCH, 'alarm'), Buffer.from('not json {'), { qos: 1 });

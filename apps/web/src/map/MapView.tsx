@@ -25,6 +25,9 @@ export function MapView({ basemap, nodes, selectedNodeId, focus, onSelectNode }:
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
   const markersRef = useRef<NodeMarkers | null>(null);
+  const mapRef = useRef<L.Map | null>(null);
+  /** Fit the view to the jurisdiction once, on the first nodes; after that the officer owns the view. */
+  const fittedRef = useRef(false);
   const onSelectRef = useRef(onSelectNode);
   const [basemapFailed, setBasemapFailed] = useState(false);
   onSelectRef.current = onSelectNode;
@@ -51,6 +54,8 @@ export function MapView({ basemap, nodes, selectedNodeId, focus, onSelectNode }:
     addBasemap(map, { tileUrl, center: [centerLat, centerLon], zoom }, aborter.signal, () => setBasemapFailed(true));
     const markers = new NodeMarkers(map, (nodeId) => onSelectRef.current(nodeId));
     markersRef.current = markers;
+    mapRef.current = map;
+    fittedRef.current = false;
     // The map is laid out by CSS grid; tell Leaflet when its box changes (panels, window).
     const resizeObserver = new ResizeObserver(() => map.invalidateSize());
     resizeObserver.observe(container);
@@ -59,12 +64,19 @@ export function MapView({ basemap, nodes, selectedNodeId, focus, onSelectNode }:
       resizeObserver.disconnect();
       markers.destroy();
       markersRef.current = null;
+      mapRef.current = null;
       map.remove();
     };
   }, [tileUrl, centerLat, centerLon, zoom]);
 
   useEffect(() => {
     markersRef.current?.sync(nodes.values());
+    const map = mapRef.current;
+    if (map !== null && !fittedRef.current && nodes.size > 1) {
+      fittedRef.current = true;
+      const bounds = L.latLngBounds([...nodes.values()].map((n) => L.latLng(n.lat, n.lon)));
+      map.fitBounds(bounds, { padding: [80, 80], maxZoom: 12 });
+    }
   }, [nodes, tileUrl, centerLat, centerLon, zoom]);
 
   useEffect(() => {
