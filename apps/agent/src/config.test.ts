@@ -161,6 +161,13 @@ describe('agent config', () => {
     expect(catalog.cameras.every((c) => c.nodeId === 'fz-gulou-001')).toBe(true);
   });
 
+  it('accepts the docker-compose branch config', () => {
+    const file = fileURLToPath(new URL('../../../deploy/fz-gulou/agent.yaml', import.meta.url));
+    const config = loadConfig(AgentConfigSchema, { file, envPrefix: ENV_PREFIX, env: {} });
+    expect(config.node.id).toBe('fz-gulou');
+    expect(config.uplink.url).toBe('mqtt://mosquitto:1883');
+  });
+
   it('redacts secrets for logging', () => {
     const config = AgentConfigSchema.parse({
       node,

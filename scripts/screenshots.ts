@@ -1,0 +1,55 @@
+/**
+ * Takes the screenshots in docs/screenshots/ from a running demo network
+ * (`npm start` in another terminal):  npm run screenshots
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { launchBrowser } from '../test/e2e/support/browser.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const network = JSON.parse(readFileSync(resolve(ROOT, '.data/demo/network.json'), 'utf8')) as {
+  centers: Record<string, { url: string }>;
+  branches: Record<string, { agentUrl: string }>;
+};
+const password = 'Demo@2026';
+/** Lets animations and map tiles settle before a picture. */
+const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const out = (name: string): string => resolve(ROOT, 'docs/screenshots', name);
+
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+  const l1 = network.centers.fj?.url ?? '';
+  await page.goto(l1);
+  await page.getByTestId('login-username').waitFor();
+  await page.screenshot({ path: out('login.png') });
+
+  await page.getByTestId('login-username').fill('fj-op');
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+
+  // A panic alarm at a Quanzhou branch, so the wall shows one arriving.
+  await fetch(`${network.branches['qz-fengze']?.agentUrl ?? ''}/alarms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'panic', inputId: 'qz-fengze.in-panic-counter', text: '柜台紧急按钮' }),
+  });
+  await page.locator('[data-testid="alarm-row"][data-origin="qz-fengze"]').first().waitFor();
+  await settle(1500);
+  await page.screenshot({ path: out('map-wall.png') });
+
+  await page.locator('[data-testid="alarm-row"][data-origin="qz-fengze"]').first().click();
+  await page.getByTestId('node-detail').waitFor();
+  await settle(1500);
+  await page.screenshot({ path: out('map-wall-branch-detail.png') });
+
+  await page.getByTestId('tab-nodes').click();
+  await page.getByTestId('lang-switch').click();
+  await settle(1000);
+  await page.screenshot({ path: out('map-wall-en.png') });
+  await page.getByTestId('lang-switch').click();
+} finally {
+  await browser.close();
+}
+console.log('screenshots written to docs/screenshots/');
