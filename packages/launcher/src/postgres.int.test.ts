@@ -18,7 +18,7 @@ describe('embedded PostgreSQL', () => {
     const client = new pg.Client({ connectionString: handle.urlFor(db) });
     await client.connect();
     try {
-      return (await client.query(sql)).rows;
+      return (await client.query<Record<string, unknown>>(sql)).rows;
     } finally {
       await client.end();
     }
