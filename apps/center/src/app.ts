@@ -231,6 +231,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         parent: uplink
           ? { connected: uplink.connected, outboxPending: database ? await alarms.countPendingForParent() : -1 }
           : null,
+        messages: { received: ingest.stats.received, refused: { ...ingest.stats.refused } },
       };
     };
 

@@ -10,6 +10,7 @@ import {
   type AlarmAck,
   type AlarmView,
   type Catalog,
+  type HealthResponse,
   type ClientToServerEvents,
   type MapResponse,
   type NodeDetailResponse,
@@ -265,6 +266,13 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
     await waitFor('good alarm acked', () => acks.some((x) => x.ids.includes(good.id)));
     expect(await countAlarms(good.id)).toBe(1);
     expect(acks.some((x) => x.refused.some((r) => /path/.test(r.reason)))).toBe(true);
+    // An operator sees the refusals counted by reason.
+    const health = (await (await api('/api/health')).json()) as HealthResponse;
+    expect(health.messages.refused).toMatchObject({
+      'alarm: not JSON': 1,
+      'alarm: invalid alarm': 1,
+      'alarm: payload of 70252 bytes exceeds the 65536-byte limit for "alarm"': 1,
+    });
   });
 
   it.skipIf(EXTERNAL)("does not let a node publish under another node's topic", async () => {
@@ -282,6 +290,16 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
     await waitFor('marker acked', () => acks.some((x) => x.ids.includes(marker.id)));
     expect(await countAlarms(spoofed.id)).toBe(0);
     await sneaky.endAsync(true);
+  });
+
+  it('answers a malformed query with 400 and the field errors', async () => {
+    const res = await api('/api/alarms?limit=9999&type=earthquake');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; fields: { path: string }[] } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.fields.map((f) => f.path).sort()).toEqual(['limit', 'type']);
+    const unknown = await api('/api/nodes/Not%20An%20Id');
+    expect(unknown.status).toBe(400);
   });
 
   it('keeps users to their jurisdiction', async () => {

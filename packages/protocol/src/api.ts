@@ -107,5 +107,10 @@ export const HealthResponse = z.strictObject({
   broker: z.boolean(),
   /** null when this center has no parent. */
   parent: z.strictObject({ connected: z.boolean(), outboxPending: z.number().int() }).nullable(),
+  /** MQTT messages from the nodes below since start, and those refused, counted by kind and reason. */
+  messages: z.strictObject({
+    received: z.number().int().nonnegative(),
+    refused: z.record(z.string(), z.number().int().nonnegative()),
+  }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;

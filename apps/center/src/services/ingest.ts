@@ -64,6 +64,7 @@ export class Ingest {
   }
 
   private refuse(publisher: string, kind: string, reason: string): void {
+    // Count by kind and the reason's first words ("alarm: not JSON", "alarm: invalid alarm"), not by every detail.
     const key = `${kind}: ${reason.split(':')[0] ?? reason}`;
     this.stats.refused[key] = (this.stats.refused[key] ?? 0) + 1;
     this.deps.log.warn({ publisher, kind, reason }, 'message refused');

@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from '../../../../test/support/postgres.js';
+import { createDb, migrateToLatest, migrator, type Db } from './database.js';
+
+describe('database migrations', () => {
+  let pg: TestPostgres;
+  let db: Db;
+
+  const tables = async (): Promise<string[]> =>
+    (
+      await sql<{
+        tablename: string;
+      }>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely_%' ORDER BY 1`.execute(
+        db,
+      )
+    ).rows.map((r) => r.tablename);
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    db = createDb(await pg.freshDatabase('bsm_migrations'), 2);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await pg?.stop();
+  });
+
+  it('go up to the latest schema, all the way down, and up again', async () => {
+    expect(await migrateToLatest(db)).toContain('20261122T0300_initial_schema');
+    expect(await tables()).toEqual(
+      expect.arrayContaining(['alarm_outbox', 'alarms', 'audit_events', 'nodes', 'roles', 'sessions', 'users']),
+    );
+    expect(await migrateToLatest(db)).toEqual([]); // idempotent
+    const down = await migrator(db).migrateDown();
+    expect(down.error).toBeUndefined();
+    expect(await tables()).toEqual([]);
+    await migrateToLatest(db);
+    const roles = await db.selectFrom('roles').select('name').orderBy('name').execute();
+    expect(roles.map((r) => r.name)).toEqual(['operator', 'ordinary_user', 'security_admin', 'super_operator']);
+  });
+});
