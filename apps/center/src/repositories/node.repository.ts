@@ -60,6 +60,62 @@ const toEntry = (r: NodeRow): NodeEntry => ({
   importance: r.importance as 1 | 2 | 3,
 });
 
+type DeviceRow = {
+  id: string;
+  node_id: string;
+  kind: string;
+  name: string;
+  vendor: string | null;
+  model: string | null;
+};
+type CameraRow = {
+  id: string;
+  node_id: string;
+  device_id: string | null;
+  name: string;
+  ptz: boolean;
+  important: boolean;
+  streams: unknown;
+};
+type AlarmInputRow = {
+  id: string;
+  node_id: string;
+  device_id: string | null;
+  name: string;
+  zone: string;
+  type: string;
+  linked_cameras: string[];
+};
+
+const toDevice = (d: DeviceRow): DeviceEntry => ({
+  id: d.id,
+  nodeId: d.node_id,
+  kind: d.kind as DeviceEntry['kind'],
+  name: d.name,
+  ...(d.vendor === null ? {} : { vendor: d.vendor }),
+  ...(d.model === null ? {} : { model: d.model }),
+});
+
+const toCamera = (c: CameraRow): CameraEntry => ({
+  id: c.id,
+  nodeId: c.node_id,
+  ...(c.device_id === null ? {} : { deviceId: c.device_id }),
+  name: c.name,
+  ptz: c.ptz,
+  important: c.important,
+  streams: c.streams as CameraEntry['streams'],
+});
+
+const toAlarmInput = (a: AlarmInputRow): AlarmInputEntry => ({
+  id: a.id,
+  nodeId: a.node_id,
+  ...(a.device_id === null ? {} : { deviceId: a.device_id }),
+  name: a.name,
+  zone: a.zone,
+  type: a.type as AlarmInputEntry['type'],
+  linkedCameras: a.linked_cameras,
+});
+
 export class NodeRepository {
   constructor(private readonly db: Db) {}
 
@@ -444,27 +500,12 @@ export class NodeRepository {
 
   async devicesOf(nodeId: string): Promise<DeviceEntry[]> {
     const rows = await this.db.selectFrom('devices').selectAll().where('node_id', '=', nodeId).orderBy('id').execute();
-    return rows.map((d) => ({
-      id: d.id,
-      nodeId: d.node_id,
-      kind: d.kind as DeviceEntry['kind'],
-      name: d.name,
-      ...(d.vendor === null ? {} : { vendor: d.vendor }),
-      ...(d.model === null ? {} : { model: d.model }),
-    }));
+    return rows.map(toDevice);
   }
 
   async camerasOf(nodeId: string): Promise<CameraEntry[]> {
     const rows = await this.db.selectFrom('cameras').selectAll().where('node_id', '=', nodeId).orderBy('id').execute();
-    return rows.map((c) => ({
-      id: c.id,
-      nodeId: c.node_id,
-      ...(c.device_id === null ? {} : { deviceId: c.device_id }),
-      name: c.name,
-      ptz: c.ptz,
-      important: c.important,
-      streams: c.streams as CameraEntry['streams'],
-    }));
+    return rows.map(toCamera);
   }
 
   async alarmInputsOf(nodeId: string): Promise<AlarmInputEntry[]> {
@@ -474,15 +515,7 @@ export class NodeRepository {
       .where('node_id', '=', nodeId)
       .orderBy('id')
       .execute();
-    return rows.map((a) => ({
-      id: a.id,
-      nodeId: a.node_id,
-      ...(a.device_id === null ? {} : { deviceId: a.device_id }),
-      name: a.name,
-      zone: a.zone,
-      type: a.type as AlarmInputEntry['type'],
-      linkedCameras: a.linked_cameras,
-    }));
+    return rows.map(toAlarmInput);
   }
 
   /** Everything this center knows, as a full catalog for its parent (itself first). */
@@ -493,32 +526,9 @@ export class NodeRepository {
     const inputs = await this.db.selectFrom('alarm_inputs').selectAll().orderBy('id').execute();
     return {
       nodes: rows.map((r) => ({ ...toEntry(r), parentId: r.reported_by === null ? null : r.parent_id })),
-      devices: devices.map((d) => ({
-        id: d.id,
-        nodeId: d.node_id,
-        kind: d.kind as DeviceEntry['kind'],
-        name: d.name,
-        ...(d.vendor === null ? {} : { vendor: d.vendor }),
-        ...(d.model === null ? {} : { model: d.model }),
-      })),
-      cameras: cameras.map((c) => ({
-        id: c.id,
-        nodeId: c.node_id,
-        ...(c.device_id === null ? {} : { deviceId: c.device_id }),
-        name: c.name,
-        ptz: c.ptz,
-        important: c.important,
-        streams: c.streams as CameraEntry['streams'],
-      })),
-      alarmInputs: inputs.map((a) => ({
-        id: a.id,
-        nodeId: a.node_id,
-        ...(a.device_id === null ? {} : { deviceId: a.device_id }),
-        name: a.name,
-        zone: a.zone,
-        type: a.type as AlarmInputEntry['type'],
-        linkedCameras: a.linked_cameras,
-      })),
+      devices: devices.map(toDevice),
+      cameras: cameras.map(toCamera),
+      alarmInputs: inputs.map(toAlarmInput),
       states: rows
         .filter((r) => r.reported_by !== null)
         .map((r) => ({
