@@ -213,6 +213,17 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
     expect(detail.path.map((p) => p.id)).toEqual(['fz', BRANCH]);
   });
 
+  it('applies a catalog that lists an entry twice, keeping its last version', async () => {
+    const twice = catalog();
+    twice.revision = 2;
+    twice.cameras = [...twice.cameras, { ...twice.cameras[0]!, name: '现金柜台（新）' }];
+    branch.publish(upTopic(BRANCH, 'catalog'), Buffer.from(encode(twice)), { qos: 1 });
+    await waitFor('renamed camera', async () => {
+      const d = (await (await api(`/api/nodes/${BRANCH}`)).json()) as NodeDetailResponse;
+      return d.cameras.length === 1 && d.cameras[0]?.name === '现金柜台（新）';
+    });
+  });
+
   it('stores an alarm, acks it after storing, pushes it to the console once, and ignores a redelivery', async () => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(center.httpUrl, {
       extraHeaders: { cookie },

@@ -10,6 +10,8 @@ import type {
 } from '@bsm/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { Insertable } from 'kysely';
+import type { NodesTable } from '../db/schema.js';
 
 export interface NodeRecord {
   id: string;
@@ -59,6 +61,13 @@ const toEntry = (r: NodeRow): NodeEntry => ({
   ...(r.address === null ? {} : { address: r.address }),
   importance: r.importance as 1 | 2 | 3,
 });
+
+/** Rows per INSERT: big enough to make a province's full catalog a handful of statements, well under PostgreSQL's parameter limit. */
+const chunks = <T extends { id: string }>(rows: T[], size = 500): T[][] => {
+  // One statement may not upsert the same id twice; a catalog that lists an entry twice means its last version.
+  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  return Array.from({ length: Math.ceil(unique.length / size) }, (_, i) => unique.slice(i * size, (i + 1) * size));
+};
 
 type DeviceRow = {
   id: string;
@@ -271,64 +280,72 @@ export class NodeRepository {
 
       const nodes = catalog.nodes.map((n) => ({ ...n, parentId: parentOf.get(n.id) ?? selfId }));
       const stateById = new Map(catalog.states.map((s) => [s.nodeId, s]));
-      for (const n of nodes) {
+      const nodeRow = (n: NodeEntry): Insertable<NodesTable> => {
         const state = stateById.get(n.id);
-        await trx
-          .insertInto('nodes')
-          .values({
-            id: n.id,
-            parent_id: n.parentId,
-            kind: n.kind,
-            tier: n.tier ?? null,
-            name: n.name,
-            lat: n.lat,
-            lon: n.lon,
-            address: n.address ?? null,
-            importance: n.importance,
-            path: pathOf(n.id),
-            reported_by: publisher,
-            state: state?.state ?? 'offline',
-            state_since: state?.since ?? null,
-            state_reason: state?.reason ?? null,
-            updated_at: new Date(),
-          })
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet((eb) => ({
-              parent_id: eb.ref('excluded.parent_id'),
-              kind: eb.ref('excluded.kind'),
-              tier: eb.ref('excluded.tier'),
-              name: eb.ref('excluded.name'),
-              lat: eb.ref('excluded.lat'),
-              lon: eb.ref('excluded.lon'),
-              address: eb.ref('excluded.address'),
-              importance: eb.ref('excluded.importance'),
-              path: eb.ref('excluded.path'),
-              reported_by: eb.ref('excluded.reported_by'),
-              updated_at: eb.ref('excluded.updated_at'),
-              // A node's own state messages are fresher than a catalog that merely repeats it.
-              ...(state
-                ? {
-                    state: eb.ref('excluded.state'),
-                    state_since: eb.ref('excluded.state_since'),
-                    state_reason: eb.ref('excluded.state_reason'),
-                  }
-                : {}),
-            })),
-          )
-          .execute();
+        return {
+          id: n.id,
+          parent_id: n.parentId,
+          kind: n.kind,
+          tier: n.tier ?? null,
+          name: n.name,
+          lat: n.lat,
+          lon: n.lon,
+          address: n.address ?? null,
+          importance: n.importance,
+          path: pathOf(n.id),
+          reported_by: publisher,
+          state: state?.state ?? 'offline',
+          state_since: state?.since ?? null,
+          state_reason: state?.reason ?? null,
+          updated_at: new Date(),
+        };
+      };
+      // A node's own state messages are fresher than a catalog that does not mention its state,
+      // so only nodes listed in `states` get theirs overwritten.
+      for (const withState of [true, false]) {
+        const rows = nodes.filter((n) => stateById.has(n.id) === withState).map(nodeRow);
+        for (const chunk of chunks(rows)) {
+          await trx
+            .insertInto('nodes')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc.column('id').doUpdateSet((eb) => ({
+                parent_id: eb.ref('excluded.parent_id'),
+                kind: eb.ref('excluded.kind'),
+                tier: eb.ref('excluded.tier'),
+                name: eb.ref('excluded.name'),
+                lat: eb.ref('excluded.lat'),
+                lon: eb.ref('excluded.lon'),
+                address: eb.ref('excluded.address'),
+                importance: eb.ref('excluded.importance'),
+                path: eb.ref('excluded.path'),
+                reported_by: eb.ref('excluded.reported_by'),
+                updated_at: eb.ref('excluded.updated_at'),
+                ...(withState
+                  ? {
+                      state: eb.ref('excluded.state'),
+                      state_since: eb.ref('excluded.state_since'),
+                      state_reason: eb.ref('excluded.state_reason'),
+                    }
+                  : {}),
+              })),
+            )
+            .execute();
+        }
       }
-      for (const d of catalog.devices) {
+      const deviceRows = catalog.devices.map((d) => ({
+        id: d.id,
+        node_id: d.nodeId,
+        kind: d.kind,
+        name: d.name,
+        vendor: d.vendor ?? null,
+        model: d.model ?? null,
+        reported_by: publisher,
+      }));
+      for (const chunk of chunks(deviceRows)) {
         await trx
           .insertInto('devices')
-          .values({
-            id: d.id,
-            node_id: d.nodeId,
-            kind: d.kind,
-            name: d.name,
-            vendor: d.vendor ?? null,
-            model: d.model ?? null,
-            reported_by: publisher,
-          })
+          .values(chunk)
           .onConflict((oc) =>
             oc.column('id').doUpdateSet((eb) => ({
               node_id: eb.ref('excluded.node_id'),
@@ -341,19 +358,20 @@ export class NodeRepository {
           )
           .execute();
       }
-      for (const c of catalog.cameras) {
+      const cameraRows = catalog.cameras.map((c) => ({
+        id: c.id,
+        node_id: c.nodeId,
+        device_id: c.deviceId ?? null,
+        name: c.name,
+        ptz: c.ptz,
+        important: c.important,
+        streams: JSON.stringify(c.streams),
+        reported_by: publisher,
+      }));
+      for (const chunk of chunks(cameraRows)) {
         await trx
           .insertInto('cameras')
-          .values({
-            id: c.id,
-            node_id: c.nodeId,
-            device_id: c.deviceId ?? null,
-            name: c.name,
-            ptz: c.ptz,
-            important: c.important,
-            streams: JSON.stringify(c.streams),
-            reported_by: publisher,
-          })
+          .values(chunk)
           .onConflict((oc) =>
             oc.column('id').doUpdateSet((eb) => ({
               node_id: eb.ref('excluded.node_id'),
@@ -367,19 +385,20 @@ export class NodeRepository {
           )
           .execute();
       }
-      for (const a of catalog.alarmInputs) {
+      const inputRows = catalog.alarmInputs.map((a) => ({
+        id: a.id,
+        node_id: a.nodeId,
+        device_id: a.deviceId ?? null,
+        name: a.name,
+        zone: a.zone,
+        type: a.type,
+        linked_cameras: a.linkedCameras,
+        reported_by: publisher,
+      }));
+      for (const chunk of chunks(inputRows)) {
         await trx
           .insertInto('alarm_inputs')
-          .values({
-            id: a.id,
-            node_id: a.nodeId,
-            device_id: a.deviceId ?? null,
-            name: a.name,
-            zone: a.zone,
-            type: a.type,
-            linked_cameras: a.linkedCameras,
-            reported_by: publisher,
-          })
+          .values(chunk)
           .onConflict((oc) =>
             oc.column('id').doUpdateSet((eb) => ({
               node_id: eb.ref('excluded.node_id'),
