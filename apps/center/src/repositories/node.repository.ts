@@ -1,17 +1,8 @@
-import type {
-  AlarmInputEntry,
-  CameraEntry,
-  Catalog,
-  DeviceEntry,
-  MapNode,
-  NodeEntry,
-  NodeState,
-  NodeStateName,
-} from '@bsm/protocol';
+import type { AlarmInputEntry, CameraEntry, Catalog, DeviceEntry, MapNode, NodeEntry, NodeState } from '@bsm/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Insertable } from 'kysely';
-import type { NodesTable } from '../db/schema.js';
+import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { Database, NodesTable } from '../db/schema.js';
 
 export interface NodeRecord {
   id: string;
@@ -34,21 +25,7 @@ export interface CatalogChange {
 
 export type ApplyResult = { applied: true; change: CatalogChange } | { applied: false; reason: string };
 
-type NodeRow = {
-  id: string;
-  parent_id: string | null;
-  kind: 'center' | 'branch';
-  tier: number | null;
-  name: string;
-  lat: number;
-  lon: number;
-  address: string | null;
-  importance: number;
-  path: string[];
-  reported_by: string | null;
-  state: NodeStateName;
-  state_since: Date | null;
-};
+type NodeRow = Selectable<NodesTable>;
 
 const toEntry = (r: NodeRow): NodeEntry => ({
   id: r.id,
@@ -68,6 +45,26 @@ const chunks = <T extends { id: string }>(rows: T[], size = 500): T[][] => {
   const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
   return Array.from({ length: Math.ceil(unique.length / size) }, (_, i) => unique.slice(i * size, (i + 1) * size));
 };
+
+type CatalogTable = 'nodes' | 'devices' | 'cameras' | 'alarm_inputs';
+
+/** Inserts or updates rows by id; on conflict every column given takes the new value, except those in `keep`. */
+async function upsertById<T extends CatalogTable>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: (Insertable<Database[T]> & { id: string })[],
+  keep: string[] = [],
+): Promise<void> {
+  for (const chunk of chunks(rows)) {
+    const columns = Object.keys(chunk[0] ?? {}).filter((c) => c !== 'id' && !keep.includes(c));
+    const update = Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
+    await trx
+      .insertInto(table)
+      .values(chunk)
+      .onConflict((oc) => oc.column('id').doUpdateSet(update as never))
+      .execute();
+  }
+}
 
 type DeviceRow = {
   id: string;
@@ -302,116 +299,50 @@ export class NodeRepository {
       };
       // A node's own state messages are fresher than a catalog that does not mention its state,
       // so only nodes listed in `states` get theirs overwritten.
-      for (const withState of [true, false]) {
-        const rows = nodes.filter((n) => stateById.has(n.id) === withState).map(nodeRow);
-        for (const chunk of chunks(rows)) {
-          await trx
-            .insertInto('nodes')
-            .values(chunk)
-            .onConflict((oc) =>
-              oc.column('id').doUpdateSet((eb) => ({
-                parent_id: eb.ref('excluded.parent_id'),
-                kind: eb.ref('excluded.kind'),
-                tier: eb.ref('excluded.tier'),
-                name: eb.ref('excluded.name'),
-                lat: eb.ref('excluded.lat'),
-                lon: eb.ref('excluded.lon'),
-                address: eb.ref('excluded.address'),
-                importance: eb.ref('excluded.importance'),
-                path: eb.ref('excluded.path'),
-                reported_by: eb.ref('excluded.reported_by'),
-                updated_at: eb.ref('excluded.updated_at'),
-                ...(withState
-                  ? {
-                      state: eb.ref('excluded.state'),
-                      state_since: eb.ref('excluded.state_since'),
-                      state_reason: eb.ref('excluded.state_reason'),
-                    }
-                  : {}),
-              })),
-            )
-            .execute();
-        }
-      }
-      const deviceRows = catalog.devices.map((d) => ({
-        id: d.id,
-        node_id: d.nodeId,
-        kind: d.kind,
-        name: d.name,
-        vendor: d.vendor ?? null,
-        model: d.model ?? null,
-        reported_by: publisher,
-      }));
-      for (const chunk of chunks(deviceRows)) {
-        await trx
-          .insertInto('devices')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet((eb) => ({
-              node_id: eb.ref('excluded.node_id'),
-              kind: eb.ref('excluded.kind'),
-              name: eb.ref('excluded.name'),
-              vendor: eb.ref('excluded.vendor'),
-              model: eb.ref('excluded.model'),
-              reported_by: eb.ref('excluded.reported_by'),
-            })),
-          )
-          .execute();
-      }
-      const cameraRows = catalog.cameras.map((c) => ({
-        id: c.id,
-        node_id: c.nodeId,
-        device_id: c.deviceId ?? null,
-        name: c.name,
-        ptz: c.ptz,
-        important: c.important,
-        streams: JSON.stringify(c.streams),
-        reported_by: publisher,
-      }));
-      for (const chunk of chunks(cameraRows)) {
-        await trx
-          .insertInto('cameras')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet((eb) => ({
-              node_id: eb.ref('excluded.node_id'),
-              device_id: eb.ref('excluded.device_id'),
-              name: eb.ref('excluded.name'),
-              ptz: eb.ref('excluded.ptz'),
-              important: eb.ref('excluded.important'),
-              streams: eb.ref('excluded.streams'),
-              reported_by: eb.ref('excluded.reported_by'),
-            })),
-          )
-          .execute();
-      }
-      const inputRows = catalog.alarmInputs.map((a) => ({
-        id: a.id,
-        node_id: a.nodeId,
-        device_id: a.deviceId ?? null,
-        name: a.name,
-        zone: a.zone,
-        type: a.type,
-        linked_cameras: a.linkedCameras,
-        reported_by: publisher,
-      }));
-      for (const chunk of chunks(inputRows)) {
-        await trx
-          .insertInto('alarm_inputs')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet((eb) => ({
-              node_id: eb.ref('excluded.node_id'),
-              device_id: eb.ref('excluded.device_id'),
-              name: eb.ref('excluded.name'),
-              zone: eb.ref('excluded.zone'),
-              type: eb.ref('excluded.type'),
-              linked_cameras: eb.ref('excluded.linked_cameras'),
-              reported_by: eb.ref('excluded.reported_by'),
-            })),
-          )
-          .execute();
-      }
+      const stateColumns = ['state', 'state_since', 'state_reason'];
+      await upsertById(trx, 'nodes', nodes.filter((n) => stateById.has(n.id)).map(nodeRow));
+      await upsertById(trx, 'nodes', nodes.filter((n) => !stateById.has(n.id)).map(nodeRow), stateColumns);
+      await upsertById(
+        trx,
+        'devices',
+        catalog.devices.map((d) => ({
+          id: d.id,
+          node_id: d.nodeId,
+          kind: d.kind,
+          name: d.name,
+          vendor: d.vendor ?? null,
+          model: d.model ?? null,
+          reported_by: publisher,
+        })),
+      );
+      await upsertById(
+        trx,
+        'cameras',
+        catalog.cameras.map((c) => ({
+          id: c.id,
+          node_id: c.nodeId,
+          device_id: c.deviceId ?? null,
+          name: c.name,
+          ptz: c.ptz,
+          important: c.important,
+          streams: JSON.stringify(c.streams),
+          reported_by: publisher,
+        })),
+      );
+      await upsertById(
+        trx,
+        'alarm_inputs',
+        catalog.alarmInputs.map((a) => ({
+          id: a.id,
+          node_id: a.nodeId,
+          device_id: a.deviceId ?? null,
+          name: a.name,
+          zone: a.zone,
+          type: a.type,
+          linked_cameras: a.linkedCameras,
+          reported_by: publisher,
+        })),
+      );
       await trx
         .insertInto('catalog_sources')
         .values({ publisher, revision: catalog.revision, received_at: new Date() })
