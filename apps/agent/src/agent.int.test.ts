@@ -316,7 +316,7 @@ describe(`branch agent against ${process.env.MQTT_URL ? `the broker at ${process
       ok: false,
       error: { code: 'expired' },
     });
-    const unknown = await center.command('ptz.move', { pan: 1 });
+    const unknown = await center.command('vault.open', {});
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_command' } });
     expect(unknown.error?.message).toContain('known: catalog.resync, ping, alarm.test');
     expect(await center.command('alarm.test', { text: 5 })).toMatchObject({

@@ -279,6 +279,7 @@ export class BranchAgent {
       at: new Date().toISOString(),
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
       outbox: { pending: this.outboxRef?.size ?? 0 },
+      streams: [],
       // Simulated devices are healthy by definition; real ones need drivers the agent does not have yet.
       devices: this.config.devices.map((d) =>
         simulated

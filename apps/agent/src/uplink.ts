@@ -28,7 +28,7 @@ import type { Outbox } from './outbox/index.js';
 
 /** What the agent does for each command; the result goes back in the reply. */
 export type CommandHandlers = {
-  [K in CommandName]: (
+  [K in CommandName]?: (
     args: z.output<(typeof CommandArgs)[K]>,
     command: Command,
   ) => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -446,10 +446,11 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       const message = args.error.issues.map((i) => `${i.path.join('.') || '(args)'}: ${i.message}`).join('; ');
       return this.refusal(command.id, 'invalid_args', message);
     }
-    const handler = this.options.commands[command.name] as (
-      args: unknown,
-      command: Command,
-    ) => Promise<Record<string, unknown>> | Record<string, unknown>;
+    const handler = this.options.commands[command.name] as
+      ((args: unknown, command: Command) => Promise<Record<string, unknown>> | Record<string, unknown>) | undefined;
+    if (!handler) {
+      return this.refusal(command.id, 'unsupported_command', `${this.nodeId} does not handle ${command.name}`);
+    }
     try {
       const result = await handler(args.data, command);
       log.info('uplink: command done');

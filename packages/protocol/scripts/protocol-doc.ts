@@ -115,6 +115,12 @@ const COMMAND_TEXT: Record<CommandName, string> = {
   'catalog.resync': 'Ask a node to publish its full catalog again (the receiver lost track of revisions).',
   ping: 'Round-trip check of the command path.',
   'alarm.test': 'Raise a test alarm at a branch, from the center (e.g. a scheduled link test).',
+  'stream.start':
+    'Start pushing one camera stream: the agent pulls its RTSP and pushes RTMP with `-c copy` to `url` (which carries the per-stream key). Idempotent.',
+  'stream.stop': 'Stop pushing one camera stream. Idempotent.',
+  'ptz.move':
+    'Continuous pan/tilt/zoom/focus/iris move at a speed (0–1) until `stop`, or until `timeoutMs` passes without a new command (a safety net for a lost stop).',
+  'ptz.preset': 'Go to a preset, or store the current position as one (1–255).',
 };
 
 const kib = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`);

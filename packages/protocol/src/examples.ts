@@ -198,6 +198,15 @@ export const UP_EXAMPLES: { readonly [K in UpKind]: UpMessage<K> } = {
     at: '2025-11-20T10:00:00.000+08:00',
     uptimeSec: 180_888,
     outbox: { pending: 0 },
+    streams: [
+      {
+        cameraId: 'fz-wuyi.cam03',
+        profile: 'sub',
+        state: 'running',
+        since: '2025-11-20T09:58:41.200+08:00',
+        restarts: 0,
+      },
+    ],
     devices: [
       { deviceId: 'fz-wuyi.nvr1', state: 'ok' },
       { deviceId: 'fz-wuyi.panel1', state: 'ok' },

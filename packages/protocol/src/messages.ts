@@ -61,6 +61,37 @@ export const AlarmAck = z.strictObject({
 });
 export type AlarmAck = z.infer<typeof AlarmAck>;
 
+export const StreamProfileName = z.enum(['main', 'sub']);
+export type StreamProfileName = z.infer<typeof StreamProfileName>;
+
+/** Directions and lens functions of B1: pan/tilt, zoom, focus, iris, and stop. */
+export const PTZ_ACTIONS = [
+  'left',
+  'right',
+  'up',
+  'down',
+  'zoom_in',
+  'zoom_out',
+  'focus_near',
+  'focus_far',
+  'iris_open',
+  'iris_close',
+  'stop',
+] as const;
+export const PtzAction = z.enum(PTZ_ACTIONS);
+export type PtzAction = z.infer<typeof PtzAction>;
+
+/** One stream an agent is pushing (or trying to), as reported in patrol. */
+export const StreamStatus = z.strictObject({
+  cameraId: EntityId,
+  profile: StreamProfileName,
+  state: z.enum(['starting', 'running', 'restarting', 'failed']),
+  since: Timestamp,
+  restarts: z.number().int().nonnegative(),
+  lastError: z.string().max(300).optional(),
+});
+export type StreamStatus = z.infer<typeof StreamStatus>;
+
 export const DeviceHealth = z.strictObject({
   deviceId: EntityId,
   state: z.enum(['ok', 'fault', 'offline', 'unknown']),
@@ -78,6 +109,8 @@ export const PatrolReport = z.strictObject({
     oldestAt: Timestamp.optional(),
   }),
   devices: z.array(DeviceHealth).max(1_000),
+  /** Camera streams being pushed upward right now. */
+  streams: z.array(StreamStatus).max(256).default([]),
   host: z
     .strictObject({
       loadAvg1m: z.number().nonnegative().optional(),
@@ -99,6 +132,35 @@ export const CommandArgs = {
   ping: z.strictObject({}),
   /** Raise a test alarm at a branch, from the center (e.g. a scheduled link test). */
   'alarm.test': z.strictObject({ text: z.string().max(200).optional() }),
+  /**
+   * Start pushing one camera stream to a media server: the agent pulls the
+   * camera's RTSP and pushes RTMP with `-c copy` (no transcoding) to `url`,
+   * which carries the per-stream key. Idempotent: a stream already pushed to
+   * the same URL keeps running.
+   */
+  'stream.start': z.strictObject({
+    cameraId: EntityId,
+    profile: StreamProfileName,
+    url: z
+      .string()
+      .regex(/^rtmps?:\/\/\S+$/, 'must be an rtmp:// or rtmps:// URL')
+      .max(500),
+  }),
+  /** Stop pushing one camera stream. Idempotent. */
+  'stream.stop': z.strictObject({ cameraId: EntityId, profile: StreamProfileName }),
+  /** Continuous PTZ/lens move at a speed (0–1) until `stop` (or `timeoutMs`, a safety net for a lost stop). */
+  'ptz.move': z.strictObject({
+    cameraId: EntityId,
+    action: PtzAction,
+    speed: z.number().min(0).max(1).default(0.5),
+    timeoutMs: z.number().int().min(100).max(10_000).default(2_000),
+  }),
+  /** Go to, or store the current position as, a preset (1–255). */
+  'ptz.preset': z.strictObject({
+    cameraId: EntityId,
+    op: z.enum(['goto', 'set']),
+    preset: z.number().int().min(1).max(255),
+  }),
 } as const;
 export type CommandName = keyof typeof CommandArgs;
 export const COMMAND_NAMES = Object.keys(CommandArgs) as [CommandName, ...CommandName[]];
