@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AlarmInputEntry, CameraEntry, DeviceEntry, NodeEntry } from './catalog.js';
-import { Alarm } from './messages.js';
+import { Alarm, PtzAction, StreamProfileName } from './messages.js';
 import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
-import { NodeId, Timestamp } from './ids.js';
+import { EntityId, NodeId, Timestamp } from './ids.js';
 
 /** Every error body of the REST API. `fields` lists validation problems of the request. */
 export const ApiError = z.strictObject({
@@ -10,6 +10,8 @@ export const ApiError = z.strictObject({
     code: z.string(),
     message: z.string(),
     fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+    /** With `link_full`: who is using the link that refused the stream. */
+    link: z.lazy(() => LinkUsage).optional(),
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
@@ -114,3 +116,63 @@ export const HealthResponse = z.strictObject({
   }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
+
+/** Why a stream is wanted; it orders admission on a full link (SPEC T3): alarm video first, bulk uploads last. */
+export const STREAM_PURPOSES = ['alarm', 'live', 'playback', 'bulk'] as const;
+export const StreamPurpose = z.enum(STREAM_PURPOSES);
+export type StreamPurpose = z.infer<typeof StreamPurpose>;
+
+/** POST /api/cameras/:id/play — ask to watch a camera. */
+export const PlayRequest = z.strictObject({
+  /** Preferred profile; the center may serve the sub-stream when the link has no room for the main one. */
+  profile: StreamProfileName.optional(),
+  purpose: StreamPurpose.default('live'),
+});
+export type PlayRequest = z.infer<typeof PlayRequest>;
+
+/** A granted stream: a signed, expiring HTTP-FLV URL for mpegts.js. */
+export const PlayResponse = z.strictObject({
+  cameraId: EntityId,
+  profile: StreamProfileName,
+  /** Signed URL; it must be opened before `expiresAt`, after which a fresh one is needed. */
+  url: z.string(),
+  expiresAt: Timestamp,
+  /** Renew by calling play again before this; the stream stays up while anyone watches. */
+  kbps: z.number().int().positive(),
+});
+export type PlayResponse = z.infer<typeof PlayResponse>;
+
+/** Who holds a link when a stream is refused, so the officer knows why. */
+export const LinkUsage = z.strictObject({
+  link: z.string(),
+  capacityKbps: z.number().int(),
+  usedKbps: z.number().int(),
+  streams: z.array(
+    z.strictObject({
+      cameraId: EntityId,
+      cameraName: z.string(),
+      profile: StreamProfileName,
+      kbps: z.number().int(),
+      purpose: StreamPurpose,
+      /** Who asked for it: a user and center, e.g. "fz-op@fz". */
+      heldBy: z.string(),
+    }),
+  ),
+});
+export type LinkUsage = z.infer<typeof LinkUsage>;
+
+/** POST /api/cameras/:id/ptz — steer a camera. */
+export const PtzRequest = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('move'), action: PtzAction, speed: z.number().min(0).max(1).default(0.5) }),
+  z.strictObject({ kind: z.literal('preset'), op: z.enum(['goto', 'set']), preset: z.number().int().min(1).max(255) }),
+]);
+export type PtzRequest = z.infer<typeof PtzRequest>;
+
+/** The PTZ control lock: one officer steers at a time; a higher tier takes over; it expires when idle. */
+export const PtzLock = z.strictObject({
+  cameraId: EntityId,
+  holder: z.string(),
+  tier: Tier,
+  expiresAt: Timestamp,
+});
+export type PtzLock = z.infer<typeof PtzLock>;
