@@ -58,7 +58,36 @@ describe('center configuration', () => {
     expect(config.auth.secureCookies).toBe(true);
   });
 
+  it('gives the media server its defaults, so a center without a media section plays video', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bsm-cfg-')), 'c.yaml');
+    writeFileSync(file, VALID);
+    const config = loadConfig(CenterConfig, { file, envPrefix: 'BSM_CENTER', env: {} });
+    expect(config.media).toEqual({
+      enabled: true,
+      host: '127.0.0.1',
+      rtmpPort: 1935,
+      httpPort: 8000,
+      graceSec: 15,
+      playUrlTtlSec: 60,
+      publishKeyTtlSec: 300,
+      slowViewerBufferKb: 1024,
+    });
+    const custom = loadConfig(CenterConfig, {
+      file,
+      envPrefix: 'BSM_CENTER',
+      env: { BSM_CENTER__MEDIA__RTMP_PORT: '0', BSM_CENTER__MEDIA__PUBLIC_URL: 'https://video.bank.local' },
+    });
+    expect(custom.media.rtmpPort).toBe(0);
+    expect(custom.media.publicUrl).toBe('https://video.bank.local');
+  });
+
   it.each([
+    ['a misspelt media key', `${VALID}\nmedia: { graceSecs: 5 }`, ['media: Unrecognized key: "graceSecs"']],
+    [
+      'a media public RTMP URL that is not RTMP',
+      `${VALID}\nmedia: { publicRtmpUrl: "http://x" }`,
+      ['media.publicRtmpUrl: must start with rtmp:// or rtmps://'],
+    ],
     ['an unknown key', `${VALID}\nhttp: { prot: 80 }`, ['http: Unrecognized key: "prot"']],
     ['a misspelt section', `${VALID}\ndatabse: {}`, ['(top level): Unrecognized key: "databse"']],
     [

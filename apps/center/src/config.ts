@@ -35,6 +35,43 @@ const ParentUplink = z.strictObject({
   keepaliveSec: z.number().int().min(5).max(300).default(15),
 });
 
+const Media = z.strictObject({
+  /** Run the embedded node-media-server (live video); off leaves the center signals-only. */
+  enabled: z.boolean().default(true),
+  /** Interface the media server listens on (RTMP and HTTP-FLV); keep it on the intranet side. */
+  host: z.string().default('127.0.0.1'),
+  /** RTMP port: agents and child relays publish here, parent centers may pull (0 picks a free one, for tests). */
+  rtmpPort: Port.default(1935),
+  /** HTTP-FLV / WS-FLV port browsers play from (0 picks a free one, for tests). */
+  httpPort: Port.default(8000),
+  /** How browsers reach the FLV endpoint when it is behind a proxy (`https://video.bank.local`); defaults to `http://host:httpPort`. */
+  publicUrl: z.string().url().optional(),
+  /** How agents and parent relays reach this RTMP endpoint (`rtmp://10.1.2.3:1935`); defaults to `rtmp://host:rtmpPort`. */
+  publicRtmpUrl: z
+    .string()
+    .regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://')
+    .optional(),
+  /** Keep a stream this long after its last viewer leaves, so a viewer switching cells does not restart the branch push. */
+  graceSec: z.number().int().min(0).max(600).default(15),
+  /** How long a signed play URL is valid to START playing (an ongoing play is never cut). */
+  playUrlTtlSec: z.number().int().min(5).max(3600).default(60),
+  /** How long a publish key handed to an agent or a relay is valid to start publishing. */
+  publishKeyTtlSec: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 3600)
+    .default(300),
+  /** A viewer whose socket holds more than this is skipped until it drains, then resumes at the next keyframe. */
+  slowViewerBufferKb: z.number().int().min(64).max(65_536).default(1024),
+  /**
+   * File holding the URL-signing secret (≥ 32 bytes). Without it a random secret is made at
+   * every start: a restart then invalidates URLs already issued, harmless with short TTLs,
+   * but several processes serving one center would need the file.
+   */
+  secretFile: z.string().min(1).optional(),
+});
+
 const SeedUser = z.strictObject({
   username: z.string().min(1).max(64),
   displayName: z.string().min(1).max(64),
@@ -116,6 +153,8 @@ export const CenterConfig = z
         distDir: z.string().nullable().default(null),
       })
       .prefault({}),
+    /** Live video: the media server, signed URLs, on-demand streams. */
+    media: Media.prefault({}),
     /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */
     seedUsers: z.array(SeedUser).default([]),
   })
