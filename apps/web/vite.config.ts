@@ -15,7 +15,7 @@ export default defineConfig({
     emptyOutDir: true,
     // Fonts and the base map are files of their own; never inline them as data URLs into the script.
     assetsInlineLimit: 0,
-    // One ~640 kB script (React, Leaflet, zod schemas) served over the bank intranet by the center; splitting buys nothing here.
+    // One ~950 kB script (React, Leaflet, mpegts.js, zod schemas) served over the bank intranet by the center; splitting buys nothing here.
     chunkSizeWarningLimit: 1500,
   },
   server: {

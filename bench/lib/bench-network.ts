@@ -26,6 +26,7 @@ export async function startBenchNetwork(name: string, branches: number): Promise
     name: `bench ${name}`,
     dataDir,
     postgres: { embeddedPort: await port() },
+    cameras: { rtspPort: await port(), controlPort: await port() },
     simulator: { alarmsPerHour: 0 },
     centers: [
       {

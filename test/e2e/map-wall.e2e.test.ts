@@ -37,6 +37,7 @@ describe('map wall in the browser', () => {
       name: 'e2e',
       dataDir: dir,
       postgres: { embeddedPort: await port() },
+      cameras: { rtspPort: await port(), controlPort: await port() },
       simulator: { alarmsPerHour: 0 },
       centers: [
         {

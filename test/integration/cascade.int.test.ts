@@ -55,6 +55,7 @@ describe('the cascade: alarms up three tiers, and nothing lost while a level-2 c
       name: 'cascade test',
       dataDir: dir,
       postgres: { embeddedPort: await port() },
+      cameras: { rtspPort: await port(), controlPort: await port() },
       simulator: { alarmsPerHour: 0 },
       centers: [
         { id: 'tl1', name: '省中心', tier: 1, lat: 26.07, lon: 119.29, httpPort: await port(), mqttPort: await port() },

@@ -15,7 +15,9 @@ import { SimulatedAlarmPanel } from '@bsm/sim';
 import { catalogContent, fullCatalog, type CatalogContent } from './catalog.js';
 import type { AgentConfig } from './config.js';
 import { startLocalHttp, type LocalHttpServer } from './http.js';
+import { StreamPusher, type StreamPusherOptions } from './media/stream-pusher.js';
 import { Outbox, type AlarmDraft } from './outbox/index.js';
+import { PtzController, type PtzControllerOptions } from './ptz/controller.js';
 import { fieldProblems, RaiseError, RaiseRequest } from './raise.js';
 import { catalogRevisionFor, digestOf } from './state.js';
 import { Uplink } from './uplink.js';
@@ -28,6 +30,12 @@ export interface BranchAgentOptions {
   logger?: Logger;
   /** Outbox compaction threshold (tests make it small). */
   outboxCompactMinDead?: number;
+  /** Tuning of the camera pushes (tests shorten the back-off and timeouts). */
+  media?: Omit<StreamPusherOptions, 'camera' | 'logger'>;
+  /** How long `stream.start` waits for frames before it answers with the state so far. */
+  streamStartWaitMs?: number;
+  /** PTZ driver factory (tests). */
+  ptzDriverFor?: PtzControllerOptions['driverFor'];
 }
 
 /** What `GET /status` shows. */
@@ -45,6 +53,12 @@ export interface AgentStatus {
   catalogRevision: number;
   uptimeSec: number;
 }
+
+/**
+ * `stream.start` answers once frames flow or the first attempt fails, or after this: long enough for a camera's
+ * RTSP handshake and the probe, short enough for an officer waiting on a click.
+ */
+const STREAM_START_WAIT_MS = 6_000;
 
 type Phase = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -68,6 +82,9 @@ export class BranchAgent {
   private readonly content: CatalogContent;
   private readonly inputs: Map<string, AgentConfig['alarmInputs'][number]>;
   private catalogRevision = 0;
+  /** Camera pushes to the center's media server, on command. */
+  readonly pusher: StreamPusher;
+  readonly ptz: PtzController;
 
   constructor(
     readonly config: AgentConfig,
@@ -78,6 +95,16 @@ export class BranchAgent {
     this.dataDir = resolve(config.dataDir);
     this.content = catalogContent(config);
     this.inputs = new Map(config.alarmInputs.map((i) => [i.id, i]));
+    const cameras = new Map(config.cameras.map((c) => [c.id, c]));
+    this.pusher = new StreamPusher({
+      ...options.media,
+      camera: (cameraId) => cameras.get(cameraId),
+      logger: this.log.child({ part: 'media' }),
+    });
+    this.ptz = new PtzController(config.cameras, {
+      logger: this.log.child({ part: 'ptz' }),
+      driverFor: options.ptzDriverFor,
+    });
   }
 
   get outbox(): Outbox {
@@ -146,6 +173,24 @@ export class BranchAgent {
             });
             return { alarmId: alarm.id, seq: alarm.seq };
           },
+          'stream.start': async ({ cameraId, profile, url }) => {
+            const status = await this.pusher.start(
+              cameraId,
+              profile,
+              url,
+              this.options.streamStartWaitMs ?? STREAM_START_WAIT_MS,
+            );
+            return { ...status };
+          },
+          'stream.stop': async ({ cameraId, profile }) => ({ stopped: await this.pusher.stop(cameraId, profile) }),
+          'ptz.move': async ({ cameraId, action, speed, timeoutMs }) => {
+            await this.ptz.move(cameraId, action, speed, timeoutMs);
+            return action === 'stop' ? { action } : { action, speed, autoStopMs: timeoutMs };
+          },
+          'ptz.preset': async ({ cameraId, op, preset }) => {
+            await this.ptz.preset(cameraId, op, preset);
+            return { op, preset };
+          },
         },
       });
       this.uplinkRef = uplink;
@@ -194,6 +239,8 @@ export class BranchAgent {
     this.phase = 'stopping';
     this.panel?.stop();
     clearInterval(this.patrolTimer);
+    // Media and PTZ first: ffmpeg gets its clean stop and no camera is left moving.
+    await Promise.all([this.pusher.stopAll(), this.ptz.close()]);
     await this.http?.close();
     await this.uplinkRef?.stop();
     await this.outboxRef?.close();
@@ -279,7 +326,7 @@ export class BranchAgent {
       at: new Date().toISOString(),
       uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
       outbox: { pending: this.outboxRef?.size ?? 0 },
-      streams: [],
+      streams: this.pusher.statuses(),
       // Simulated devices are healthy by definition; real ones need drivers the agent does not have yet.
       devices: this.config.devices.map((d) =>
         simulated

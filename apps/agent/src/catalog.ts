@@ -19,8 +19,8 @@ export function catalogContent(config: AgentConfig): CatalogContent {
   return {
     nodes: [self],
     devices: config.devices.map((d) => ({ ...d, nodeId })),
-    // rtspUrl (with its credentials) stays at the branch.
-    cameras: config.cameras.map(({ rtspUrl: _rtspUrl, ...c }) => ({ ...c, nodeId })),
+    // RTSP URLs and PTZ credentials stay at the branch.
+    cameras: config.cameras.map(({ rtsp: _rtsp, ptzControl: _ptz, ...c }) => ({ ...c, nodeId })),
     alarmInputs: config.alarmInputs.map((i) => ({ ...i, nodeId })),
   };
 }

@@ -73,11 +73,12 @@ describe('agent config', () => {
       'a camera with a bad RTSP URL and an unknown alarm type',
       {
         node,
-        cameras: [{ id: 'b1.cam', name: 'hall', rtspUrl: 'http://cam/stream' }],
+        cameras: [{ id: 'b1.cam', name: 'hall', rtsp: { main: 'http://cam/stream', transport: 'quic' } }],
         alarmInputs: [{ id: 'b1.in', name: 'x', zone: 'z', type: 'earthquake' }],
       },
       [
-        'cameras.0.rtspUrl: must be an rtsp:// or rtsps:// URL',
+        'cameras.0.rtsp.main: must be an rtsp:// or rtsps:// URL',
+        'cameras.0.rtsp.transport: Invalid option: expected one of "tcp"|"udp"|"auto"',
         expect.stringMatching(/^alarmInputs\.0\.type: Invalid option: expected one of "intrusion"\|"panic"/),
       ],
     ],
@@ -97,6 +98,45 @@ describe('agent config', () => {
         'alarmInputs.0.id: "b1.nvr" is already used by devices.0',
         'cameras.0.deviceId: no device "b1.dvr" in devices',
         'alarmInputs.0.linkedCameras.0: no camera "b1.cam9" in cameras',
+      ],
+    ],
+    [
+      'a PTZ camera the agent cannot steer, and bad PTZ controls',
+      {
+        node,
+        cameras: [
+          { id: 'b1.dome', name: 'dome', ptz: true },
+          { id: 'b1.dome2', name: 'dome 2', ptz: { kind: 'onvif', url: 'rtsp://10.0.0.9', username: 'u' } },
+          { id: 'b1.dome3', name: 'dome 3', ptz: { kind: 'simulated' } },
+          { id: 'b1.dome4', name: 'dome 4', ptz: { kind: 'visca', port: '/dev/ttyS0' } },
+          { id: 'b1.dome5', name: 'dome 5', ptz: 'yes' },
+        ],
+      },
+      [
+        'cameras.0.ptz: a PTZ camera needs its control: {kind: onvif, url, username, passwordFile} or {kind: simulated, controlUrl}',
+        'cameras.1.ptz.url: must be http://host:port or https://host:port',
+        'cameras.2.ptz.controlUrl: must be http://host:port',
+        'cameras.3.ptz.kind: must be "onvif" or "simulated"',
+        'cameras.4.ptz: must be false, or {kind: onvif, url, username, passwordFile}, or {kind: simulated, controlUrl}',
+      ],
+    ],
+    [
+      'two spellings of the main stream, and an ONVIF password given twice',
+      {
+        node,
+        cameras: [
+          {
+            id: 'b1.cam',
+            name: 'hall',
+            rtspUrl: 'rtsp://10.0.0.9/101',
+            rtsp: { main: 'rtsp://10.0.0.9/101' },
+            ptz: { kind: 'onvif', url: 'http://10.0.0.9', username: 'u', password: 'p', passwordFile: '/etc/pw' },
+          },
+        ],
+      },
+      [
+        'cameras.0.ptz.password: give password or passwordFile, not both',
+        'cameras.0.rtspUrl: give rtsp.main or rtspUrl (its older spelling), not both',
       ],
     ],
   ])('rejects %s with the exact problems', (_what, input, expected) => {
@@ -156,8 +196,13 @@ describe('agent config', () => {
 
     const catalog = fullCatalog(config.node.id, catalogContent(config), 1, new Date());
     expect(Catalog.safeParse(catalog).error?.issues ?? []).toEqual([]);
-    // RTSP URLs stay at the branch.
+    // RTSP URLs and PTZ credentials stay at the branch.
     expect(JSON.stringify(catalog)).not.toContain('rtsp://');
+    expect(JSON.stringify(catalog)).not.toContain('onvif');
+    const hall = config.cameras.find((c) => c.id === 'fz-gulou-001.cam-hall');
+    expect(hall?.ptzControl).toMatchObject({ kind: 'onvif', url: 'http://192.168.10.31:80' });
+    expect(catalog.cameras.filter((c) => c.ptz).map((c) => c.id)).toEqual(['fz-gulou-001.cam-hall']);
+    expect(config.cameras.every((c) => c.rtsp.main !== undefined && c.rtsp.sub !== undefined)).toBe(true);
     expect(catalog.cameras.every((c) => c.nodeId === 'fz-gulou-001')).toBe(true);
   });
 
@@ -166,16 +211,56 @@ describe('agent config', () => {
     const config = loadConfig(AgentConfigSchema, { file, envPrefix: ENV_PREFIX, env: {} });
     expect(config.node.id).toBe('fz-gulou');
     expect(config.uplink.url).toBe('mqtt://mosquitto:1883');
+    expect(config.cameras.find((c) => c.ptz)?.ptzControl?.kind).toBe('onvif');
+    expect(config.cameras.map((c) => c.rtsp.sub)).toEqual([
+      'rtsp://192.168.10.20:554/Streaming/Channels/102',
+      'rtsp://192.168.10.20:554/Streaming/Channels/202',
+      'rtsp://192.168.10.20:554/Streaming/Channels/302',
+      'rtsp://192.168.10.20:554/Streaming/Channels/402',
+    ]);
+  });
+
+  it('reads the older rtspUrl as the main stream, and normalises ptz', () => {
+    const config = AgentConfigSchema.parse({
+      node,
+      cameras: [
+        { id: 'b1.old', name: 'old', rtspUrl: 'rtsp://10.0.0.9/101' },
+        {
+          id: 'b1.dome',
+          name: 'dome',
+          rtsp: { sub: 'rtsp://10.0.0.9/102', transport: 'auto' },
+          ptz: { kind: 'simulated', controlUrl: 'http://127.0.0.1:9000' },
+        },
+      ],
+    });
+    expect(config.cameras.map((c) => [c.ptz, c.ptzControl, c.rtsp])).toEqual([
+      [false, undefined, { main: 'rtsp://10.0.0.9/101', sub: undefined, transport: 'tcp' }],
+      [
+        true,
+        { kind: 'simulated', controlUrl: 'http://127.0.0.1:9000' },
+        { main: undefined, sub: 'rtsp://10.0.0.9/102', transport: 'auto' },
+      ],
+    ]);
+    expect(catalogContent(config).cameras.map((c) => c.ptz)).toEqual([false, true]);
   });
 
   it('redacts secrets for logging', () => {
     const config = AgentConfigSchema.parse({
       node,
       uplink: { url: 'mqtt://agent:hunter2@center:1883', password: 'hunter2' },
-      cameras: [{ id: 'b1.cam', name: 'hall', rtspUrl: 'rtsp://admin:12345@192.168.1.64/ch1' }],
+      cameras: [
+        {
+          id: 'b1.cam',
+          name: 'hall',
+          rtsp: { main: 'rtsp://admin:12345@192.168.1.64/101', sub: 'rtsp://admin:67890@192.168.1.64/102' },
+          ptz: { kind: 'onvif', url: 'http://192.168.1.64', username: 'ptz', password: 'onvif-secret' },
+        },
+      ],
     });
     const text = JSON.stringify(redactConfig(config));
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('12345');
+    expect(text).not.toContain('67890');
+    expect(text).not.toContain('onvif-secret');
   });
 });

@@ -83,20 +83,121 @@ const SimulatorSection = z.strictObject({
 /** A device of this branch (recorder, alarm panel, ATM monitor…); `nodeId` is filled in by the agent. */
 const DeviceConfig = DeviceEntry.omit({ nodeId: true });
 
-/** A camera; `rtspUrl` is where the agent pulls video from and never leaves the branch. */
-const CameraConfig = CameraEntry.omit({ nodeId: true }).extend({
-  /** Pan/tilt/zoom capable. */
-  ptz: z.boolean().default(false),
-  /** Important position (vault, cash counter): recordings kept 60 days instead of 30. */
-  important: z.boolean().default(false),
-  /** Streams the camera offers (main, sub). */
-  streams: CameraEntry.shape.streams.default([]),
-  /** RTSP URL of the camera or of its channel on the recorder; may carry credentials, so it is never logged. */
-  rtspUrl: z
-    .string()
-    .regex(/^rtsps?:\/\/\S+$/, 'must be an rtsp:// or rtsps:// URL')
-    .optional(),
+const RtspUrl = z.string().regex(/^rtsps?:\/\/\S+$/, 'must be an rtsp:// or rtsps:// URL');
+
+/** Where the agent pulls a camera's video from. URLs may carry credentials: they never leave the branch nor reach a log. */
+const RtspSection = z.strictObject({
+  /** Main stream (full resolution), e.g. Hikvision `rtsp://host:554/Streaming/Channels/101`. */
+  main: RtspUrl.optional(),
+  /** Sub-stream (CIF/D1), e.g. Hikvision `…/Channels/102`, Dahua `…/cam/realmonitor?channel=1&subtype=1`. */
+  sub: RtspUrl.optional(),
+  /**
+   * RTP transport: `tcp` (interleaved in the RTSP connection: no loss, firewall-friendly), `udp`, or `auto` (TCP
+   * first, UDP if the server refuses TCP, as the simulator's RTSP server does).
+   */
+  transport: z.enum(['tcp', 'udp', 'auto']).default('tcp'),
 });
+
+/** PTZ of a real camera over ONVIF. */
+const OnvifPtzConfig = z.strictObject({
+  kind: z.literal('onvif'),
+  /** The camera's ONVIF service, `http://host:port` (device service path `/onvif/device_service` is implied). */
+  url: z.url({ protocol: /^https?$/, error: 'must be http://host:port or https://host:port' }),
+  username: z.string().min(1).max(120),
+  /** Prefer `passwordFile`, so the secret stays out of the config file. */
+  password: z.string().min(1).optional(),
+  /** File holding the ONVIF password (trailing newline ignored), read once at start. */
+  passwordFile: z.string().min(1).optional(),
+  /** Media profile to steer; default: the camera's first profile. */
+  profileToken: z.string().min(1).max(64).optional(),
+});
+
+/** PTZ of a simulated camera, through the simulator's control API. */
+const SimulatedPtzConfig = z.strictObject({
+  kind: z.literal('simulated'),
+  /** Base URL of the simulated camera server, `http://127.0.0.1:<port>`. */
+  controlUrl: z.url({ protocol: /^https?$/, error: 'must be http://host:port' }),
+});
+
+export const PtzControlConfig = z.discriminatedUnion('kind', [OnvifPtzConfig, SimulatedPtzConfig], {
+  error: 'must be "onvif" or "simulated"',
+});
+export type PtzControlConfig = z.output<typeof PtzControlConfig>;
+export type OnvifPtzConfig = z.output<typeof OnvifPtzConfig>;
+
+/**
+ * `false`, `true` (refused below, with the reason) or a PTZ control. Checked in two steps so that a bad control
+ * gets the precise problems of its kind rather than a union's "Invalid input".
+ */
+const PtzField = z
+  .union([z.boolean(), z.looseObject({})], {
+    error: 'must be false, or {kind: onvif, url, username, passwordFile}, or {kind: simulated, controlUrl}',
+  })
+  .transform((value, ctx): boolean | PtzControlConfig => {
+    if (typeof value === 'boolean') {
+      return value;
+    }
+    const parsed = PtzControlConfig.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
+/**
+ * A camera. `ptz` is either `false` or the way to steer it (`true` alone is refused: a PTZ camera the agent cannot
+ * steer would show PTZ controls that never work). `rtspUrl` is the older spelling of `rtsp.main`, still accepted.
+ */
+const CameraConfig = CameraEntry.omit({ nodeId: true, ptz: true })
+  .extend({
+    /** `false`, or how to steer the camera (ONVIF, or the simulator's control API). */
+    ptz: PtzField.default(false),
+    /** Important position (vault, cash counter): recordings kept 60 days instead of 30. */
+    important: z.boolean().default(false),
+    /** Streams the camera offers (main, sub). */
+    streams: CameraEntry.shape.streams.default([]),
+    /** RTSP URLs of the camera (or of its channel on the recorder), per profile. */
+    rtsp: RtspSection.prefault({}),
+    /** Older spelling of `rtsp.main`. */
+    rtspUrl: RtspUrl.optional(),
+  })
+  .superRefine((cam, ctx) => {
+    if (cam.ptz === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ptz'],
+        message:
+          'a PTZ camera needs its control: {kind: onvif, url, username, passwordFile} or {kind: simulated, controlUrl}',
+      });
+    }
+    if (
+      typeof cam.ptz === 'object' &&
+      cam.ptz.kind === 'onvif' &&
+      cam.ptz.password !== undefined &&
+      cam.ptz.passwordFile !== undefined
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['ptz', 'password'], message: 'give password or passwordFile, not both' });
+    }
+    if (cam.rtspUrl !== undefined && cam.rtsp.main !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rtspUrl'],
+        message: 'give rtsp.main or rtspUrl (its older spelling), not both',
+      });
+    }
+  })
+  // Normalised: the catalog's `ptz` flag, the driver apart, and one place for RTSP URLs.
+  .transform(({ ptz, rtspUrl, rtsp, ...cam }) => ({
+    ...cam,
+    /** Whether the camera can pan/tilt/zoom, as the catalog says. */
+    ptz: ptz !== false,
+    /** How to steer it; set exactly when `ptz` is true. */
+    ptzControl: typeof ptz === 'object' ? ptz : undefined,
+    rtsp: { ...rtsp, main: rtsp.main ?? rtspUrl },
+  }));
 
 /** An alarm input of the panel (dry contact, RS-485 zone…). */
 const AlarmInputConfig = AlarmInputEntry.omit({ nodeId: true }).extend({
@@ -188,7 +289,18 @@ export function redactConfig(config: AgentConfig): unknown {
       url: redactUrl(config.uplink.url),
       password: config.uplink.password === undefined ? undefined : '[redacted]',
     },
-    cameras: config.cameras.map((c) => ({ ...c, rtspUrl: c.rtspUrl === undefined ? undefined : redactUrl(c.rtspUrl) })),
+    cameras: config.cameras.map((c) => ({
+      ...c,
+      rtsp: {
+        ...c.rtsp,
+        main: c.rtsp.main === undefined ? undefined : redactUrl(c.rtsp.main),
+        sub: c.rtsp.sub === undefined ? undefined : redactUrl(c.rtsp.sub),
+      },
+      ptzControl:
+        c.ptzControl?.kind === 'onvif' && c.ptzControl.password !== undefined
+          ? { ...c.ptzControl, password: '[redacted]' }
+          : c.ptzControl,
+    })),
   };
 }
 

@@ -23,6 +23,7 @@ import {
 import { disableNagle, type Logger } from '@bsm/runtime';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { z } from 'zod';
+import { CommandError } from './command-error.js';
 import { redactUrl, type AgentConfig } from './config.js';
 import type { Outbox } from './outbox/index.js';
 
@@ -456,8 +457,9 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       log.info('uplink: command done');
       return { correlationId: command.id, from: this.nodeId, ok: true, result };
     } catch (error) {
-      log.error({ err: error }, 'uplink: command failed');
-      return this.refusal(command.id, 'failed', String((error as Error).message ?? error).slice(0, 500));
+      const code = error instanceof CommandError ? error.code : 'failed';
+      log.error({ err: error, code }, 'uplink: command failed');
+      return this.refusal(command.id, code, String((error as Error).message ?? error).slice(0, 500));
     }
   }
 

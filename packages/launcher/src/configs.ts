@@ -63,6 +63,8 @@ export function agentConfig(
 ): Record<string, unknown> {
   const center = t.centers.find((c) => c.id === b.center);
   const kit = branchKit(b);
+  const rtsp = (cameraId: string, profile: 'main' | 'sub'): string =>
+    `rtsp://127.0.0.1:${t.cameras.rtspPort}/${cameraId}/${profile}`;
   return {
     node: {
       id: b.id,
@@ -76,7 +78,12 @@ export function agentConfig(
     dataDir: opts.dataDir,
     http: { host: '127.0.0.1', port: b.agentPort },
     devices: kit.devices,
-    cameras: kit.cameras,
+    // Simulated cameras live in the network's camera farm; PTZ ones are steered through its control API.
+    cameras: kit.cameras.map((c) => ({
+      ...c,
+      rtsp: { main: rtsp(c.id, 'main'), sub: rtsp(c.id, 'sub') },
+      ptz: c.ptz ? { kind: 'simulated', controlUrl: `http://127.0.0.1:${t.cameras.controlPort}` } : false,
+    })),
     alarmInputs: kit.alarmInputs,
     simulator: { enabled: t.simulator.alarmsPerHour > 0, alarmsPerHour: t.simulator.alarmsPerHour },
   };

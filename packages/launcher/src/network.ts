@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { agentConfig, agentDir, centerConfig, centerDir, demoUsers } from './configs.js';
 import { externalPostgres, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
-import { AGENT_MAIN, CENTER_MAIN, REPO_ROOT, WEB_DIST } from './paths.js';
+import { branchKit } from './branch-kit.js';
+import { AGENT_MAIN, CAMERA_FARM_MAIN, CENTER_MAIN, REPO_ROOT, WEB_DIST } from './paths.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { ManagedProcess } from './supervisor.js';
 import { centersTopDown, databaseName, type Topology } from './topology.js';
@@ -59,6 +60,9 @@ export interface NetworkHandle {
   stop(): Promise<void>;
 }
 
+/** Process name of the simulated cameras of the whole network. */
+export const CAMERA_FARM = 'cameras';
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function waitForUrl(url: string, timeoutMs: number, what: string): Promise<void> {
@@ -104,6 +108,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     // Branches first, then centers bottom-up, so nobody logs a storm of lost connections.
     const close = (id: string): Promise<void> => processes.get(id)?.close() ?? Promise.resolve();
     await Promise.all(topology.branches.map((b) => close(b.id)));
+    await close(CAMERA_FARM);
     for (const c of centersTopDown(topology).reverse()) {
       await close(c.id);
     }
@@ -166,6 +171,33 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
       );
     }
 
+    // The camera farm: every simulated branch's cameras, encoding only what someone pulls.
+    const farmCameras = topology.branches.flatMap((b) => branchKit(b).cameras.map((c) => ({ id: c.id, name: c.name })));
+    if (farmCameras.length > 0) {
+      const farmFile = join(dataDir, 'cameras.json');
+      writeFileSync(
+        farmFile,
+        JSON.stringify(
+          { rtspPort: topology.cameras.rtspPort, controlPort: topology.cameras.controlPort, cameras: farmCameras },
+          null,
+          2,
+        ),
+      );
+      readyUrls.set(CAMERA_FARM, `http://127.0.0.1:${topology.cameras.controlPort}/cameras`);
+      processes.set(
+        CAMERA_FARM,
+        new ManagedProcess({
+          name: CAMERA_FARM,
+          args: ['--import', 'tsx', CAMERA_FARM_MAIN, '--config', farmFile],
+          cwd: REPO_ROOT,
+          env: { ...opts.env },
+          logFile: join(dataDir, 'logs', `${CAMERA_FARM}.log`),
+          ...(opts.onLine ? { onLine: opts.onLine } : {}),
+          restart: opts.restart ?? true,
+        }),
+      );
+    }
+
     for (const b of topology.branches) {
       const dir = agentDir(dataDir, b.id);
       mkdirSync(dir, { recursive: true });
@@ -216,6 +248,11 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     }
     await Promise.all(topology.centers.map((c) => waitReady(c.id)));
     if (opts.startBranches !== false) {
+      if (processes.has(CAMERA_FARM)) {
+        status(`starting ${farmCameras.length} simulated cameras`);
+        processes.get(CAMERA_FARM)?.start();
+        await waitReady(CAMERA_FARM);
+      }
       status(`starting ${topology.branches.length} branch agents`);
       for (const b of topology.branches) {
         processes.get(b.id)?.start();

@@ -59,6 +59,13 @@ export const Topology = z
         alarmsPerHour: z.number().min(0).max(3600).default(2),
       })
       .prefault({}),
+    /** The simulated cameras of every branch, behind one RTSP port and one PTZ control port. */
+    cameras: z
+      .strictObject({
+        rtspPort: Port.default(18554),
+        controlPort: Port.default(18555),
+      })
+      .prefault({}),
     centers: z.array(TopologyCenter).min(1),
     branches: z.array(TopologyBranch).default([]),
   })
@@ -68,7 +75,12 @@ export const Topology = z
     for (const dup of ids.filter((id, i) => ids.indexOf(id) !== i)) {
       ctx.addIssue({ code: 'custom', message: `node id ${dup} is used twice` });
     }
-    const ports = [...t.centers.flatMap((c) => [c.httpPort, c.mqttPort]), ...t.branches.map((b) => b.agentPort)];
+    const ports = [
+      t.cameras.rtspPort,
+      t.cameras.controlPort,
+      ...t.centers.flatMap((c) => [c.httpPort, c.mqttPort]),
+      ...t.branches.map((b) => b.agentPort),
+    ];
     for (const dup of ports.filter((p, i) => ports.indexOf(p) !== i)) {
       ctx.addIssue({ code: 'custom', message: `port ${dup} is used twice` });
     }

@@ -1,4 +1,4 @@
-import { ApiError } from '@bsm/protocol';
+import { ApiError, type LinkUsage } from '@bsm/protocol';
 
 export type ApiErrorField = NonNullable<ApiError['error']['fields']>[number];
 
@@ -14,6 +14,8 @@ export class ApiRequestError extends Error {
     readonly code: string,
     message: string,
     readonly fields: readonly ApiErrorField[] = [],
+    /** With `link_full`: who is using the link that refused the stream. */
+    readonly link?: LinkUsage,
   ) {
     super(message);
     this.name = 'ApiRequestError';
@@ -32,8 +34,8 @@ export class ApiRequestError extends Error {
 export function errorFromResponseBody(status: number, statusText: string, body: unknown): ApiRequestError {
   const parsed = ApiError.safeParse(body);
   if (parsed.success) {
-    const { code, message, fields } = parsed.data.error;
-    return new ApiRequestError(status, code, message, fields ?? []);
+    const { code, message, fields, link } = parsed.data.error;
+    return new ApiRequestError(status, code, message, fields ?? [], link);
   }
   return new ApiRequestError(status, `http_${status}`, statusText || `HTTP ${status}`);
 }

@@ -3,8 +3,12 @@ import {
   LoginResponse,
   MapResponse,
   NodeDetailResponse,
+  PlayResponse,
   type AlarmListQuery,
   type LoginRequest,
+  type PtzRequest,
+  type StreamProfileName,
+  type StreamPurpose,
 } from '@bsm/protocol';
 import { requestJson, type FetchLike } from './http-client';
 
@@ -25,6 +29,14 @@ export function alarmListSearch(filter: AlarmListFilter): string {
   return search.length > 0 ? `?${search}` : '';
 }
 
+/** Body of POST /api/cameras/:id/play as the console sends it (the center fills in the defaults). */
+export interface PlayRequestBody {
+  profile?: StreamProfileName;
+  purpose?: StreamPurpose;
+}
+
+const cameraPath = (id: string, action: 'play' | 'ptz'): string => `/api/cameras/${encodeURIComponent(id)}/${action}`;
+
 /** The REST API of the center that serves this console. */
 export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(input, init)) {
   return {
@@ -37,6 +49,12 @@ export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(inpu
       requestJson(fetchFn, `/api/nodes/${encodeURIComponent(id)}`, { schema: NodeDetailResponse, signal }),
     alarms: (filter: AlarmListFilter, signal?: AbortSignal) =>
       requestJson(fetchFn, `/api/alarms${alarmListSearch(filter)}`, { schema: AlarmListResponse, signal }),
+    /** A signed, expiring HTTP-FLV URL for one camera; refused with `link_full`, `camera_offline`, … */
+    play: (cameraId: string, body: PlayRequestBody, signal?: AbortSignal) =>
+      requestJson(fetchFn, cameraPath(cameraId, 'play'), { method: 'POST', body, schema: PlayResponse, signal }),
+    /** One PTZ move or preset; an empty 204, or 409 `ptz_locked` while another officer holds the control. */
+    ptz: (cameraId: string, body: PtzRequest, signal?: AbortSignal) =>
+      requestJson<void>(fetchFn, cameraPath(cameraId, 'ptz'), { method: 'POST', body, signal }),
   };
 }
 

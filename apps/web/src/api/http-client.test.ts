@@ -91,6 +91,43 @@ describe('center API client', () => {
   });
 });
 
+describe('camera endpoints', () => {
+  it('posts a play request and checks the granted URL', async () => {
+    const calls: { input: string; init?: RequestInit }[] = [];
+    const granted = {
+      cameraId: 'cam-1',
+      profile: 'sub',
+      url: '/live/x.flv?sig=1',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      kbps: 256,
+    };
+    const api = createCenterApi(respondWith(200, granted, calls));
+    await expect(api.play('cam 1', { profile: 'main', purpose: 'live' })).resolves.toEqual(granted);
+    expect(calls[0]?.input).toBe('/api/cameras/cam%201/play');
+    expect(JSON.parse(calls[0]?.init?.body as string)).toEqual({ profile: 'main', purpose: 'live' });
+  });
+
+  it('keeps the link usage of a link_full refusal', async () => {
+    const link = { link: 'fz-01 uplink', capacityKbps: 1000, usedKbps: 1000, streams: [] };
+    const api = createCenterApi(respondWith(409, { error: { code: 'link_full', message: 'full', link } }));
+    const error = await rejectionOf(api.play('cam-1', {}));
+    expect(error.code).toBe('link_full');
+    expect(error.link).toEqual(link);
+  });
+
+  it('accepts the empty 204 of a PTZ command and reports ptz_locked', async () => {
+    const calls: { input: string; init?: RequestInit }[] = [];
+    await expect(
+      createCenterApi(respondWith(204, undefined, calls)).ptz('cam-1', { kind: 'move', action: 'left', speed: 0.5 }),
+    ).resolves.toBeUndefined();
+    expect(calls[0]?.input).toBe('/api/cameras/cam-1/ptz');
+    const locked = createCenterApi(respondWith(409, { error: { code: 'ptz_locked', message: 'xm-op@fj' } }));
+    const error = await rejectionOf(locked.ptz('cam-1', { kind: 'preset', op: 'goto', preset: 1 }));
+    expect(error.code).toBe('ptz_locked');
+    expect(error.message).toBe('xm-op@fj');
+  });
+});
+
 describe('alarmListSearch', () => {
   it('sends only the filters that are set', () => {
     expect(alarmListSearch({ limit: 100 })).toBe('?limit=100');

@@ -1,5 +1,6 @@
 import type { CenterInfo, SessionUser } from '@bsm/protocol';
 import { useTranslation } from 'react-i18next';
+import type { Screen } from '../navigation/screen-route';
 import type { LinkState } from '../realtime/connection-monitor';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -13,10 +14,23 @@ interface AppHeaderProps {
   /** Briefly true after an urgent alarm. */
   flashing: boolean;
   onLogout: () => void;
+  screen: Screen;
+  onScreen: (screen: Screen) => void;
 }
 
-export function AppHeader({ center, user, link, clockOffsetMs, flashing, onLogout }: AppHeaderProps) {
+export function AppHeader({ center, user, link, clockOffsetMs, flashing, onLogout, screen, onScreen }: AppHeaderProps) {
   const { t } = useTranslation();
+  const navButton = (target: Screen, testId: string, label: string) => (
+    <button
+      type="button"
+      className={`screen-nav__button${screen === target ? ' screen-nav__button--active' : ''}`}
+      data-testid={testId}
+      aria-current={screen === target ? 'page' : undefined}
+      onClick={() => onScreen(target)}
+    >
+      {label}
+    </button>
+  );
   return (
     <header className={`app-header${flashing ? ' app-header--flash' : ''}`}>
       <div className="app-header__title">
@@ -28,6 +42,10 @@ export function AppHeader({ center, user, link, clockOffsetMs, flashing, onLogou
         </span>
         <span className="app-header__product">{t('app.title')}</span>
       </div>
+      <nav className="screen-nav" aria-label={t('app.title')}>
+        {navButton('map', 'nav-map-wall', t('nav.mapWall'))}
+        {navButton('video', 'nav-video-wall', t('nav.videoWall'))}
+      </nav>
       <LiveClock offsetMs={clockOffsetMs} />
       <div className="app-header__tools">
         <ConnectionIndicator link={link} />

@@ -28,7 +28,14 @@ export function DeviceSection({ devices }: { devices: readonly DeviceEntry[] }) 
   );
 }
 
-export function CameraSection({ cameras }: { cameras: readonly CameraEntry[] }) {
+export function CameraSection({
+  cameras,
+  onWatch,
+}: {
+  cameras: readonly CameraEntry[];
+  /** Offers a "watch" button per camera when given. */
+  onWatch?: (camera: CameraEntry) => void;
+}) {
   const { t } = useTranslation();
   return (
     <DetailSection title={t('detail.cameras')} count={cameras.length} empty={t('detail.none')}>
@@ -38,6 +45,7 @@ export function CameraSection({ cameras }: { cameras: readonly CameraEntry[] }) 
             <th>{t('detail.name')}</th>
             <th>{t('detail.ptz')}</th>
             <th>{t('detail.streams')}</th>
+            {onWatch !== undefined ? <th aria-label={t('video.watch')} /> : null}
           </tr>
         </thead>
         <tbody>
@@ -58,6 +66,19 @@ export function CameraSection({ cameras }: { cameras: readonly CameraEntry[] }) 
                       </div>
                     ))}
               </td>
+              {onWatch !== undefined ? (
+                <td>
+                  <button
+                    type="button"
+                    className="button watch-button"
+                    data-testid="camera-watch"
+                    data-camera-id={camera.id}
+                    onClick={() => onWatch(camera)}
+                  >
+                    {t('video.watch')}
+                  </button>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

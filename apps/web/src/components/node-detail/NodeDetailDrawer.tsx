@@ -1,6 +1,7 @@
 import type { MapNode } from '@bsm/protocol';
 import { useTranslation } from 'react-i18next';
 import type { CenterApi } from '../../api/center-api';
+import type { CameraRef } from '../../video/camera-ref';
 import { AlarmInputSection, CameraSection, DeviceSection } from './EquipmentSections';
 import { NodeSummary } from './NodeSummary';
 import { ChildSection, RecentAlarmSection } from './RelatedSections';
@@ -13,10 +14,19 @@ interface NodeDetailDrawerProps {
   liveNode: MapNode | undefined;
   onClose: () => void;
   onSelectNode: (nodeId: string) => void;
+  /** "Watch" on a camera: open the video wall with it. */
+  onWatchCamera?: (camera: CameraRef) => void;
 }
 
 /** Details of one branch or center, over the right edge of the map. */
-export function NodeDetailDrawer({ api, nodeId, liveNode, onClose, onSelectNode }: NodeDetailDrawerProps) {
+export function NodeDetailDrawer({
+  api,
+  nodeId,
+  liveNode,
+  onClose,
+  onSelectNode,
+  onWatchCamera,
+}: NodeDetailDrawerProps) {
   const { t } = useTranslation();
   // Reload when the node's state or alarm count changes, so recent alarms include the one just flashed.
   const revision =
@@ -57,7 +67,21 @@ export function NodeDetailDrawer({ api, nodeId, liveNode, onClose, onSelectNode 
             {node.kind === 'center' ? <ChildSection nodes={detail.children} onSelectNode={onSelectNode} /> : null}
             <RecentAlarmSection alarms={detail.recentAlarms} />
             <AlarmInputSection inputs={detail.alarmInputs} cameras={detail.cameras} />
-            <CameraSection cameras={detail.cameras} />
+            <CameraSection
+              cameras={detail.cameras}
+              onWatch={
+                onWatchCamera === undefined
+                  ? undefined
+                  : (camera) =>
+                      onWatchCamera({
+                        cameraId: camera.id,
+                        cameraName: camera.name,
+                        nodeId: node.id,
+                        nodeName: node.name,
+                        ptz: camera.ptz,
+                      })
+              }
+            />
             <DeviceSection devices={detail.devices} />
           </>
         )}
