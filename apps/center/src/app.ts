@@ -18,6 +18,7 @@ import { CommandError, CommandRouter } from './services/command-router.js';
 import { Ingest } from './services/ingest.js';
 import { NodeIndex } from './services/node-index.js';
 import { ParentUplink } from './services/parent-uplink.js';
+import { LiveVideo } from './services/live-video.js';
 import { Realtime } from './services/realtime.js';
 
 export const SOFTWARE = { name: 'bsm-center', version: '0.1.0' };
@@ -25,6 +26,8 @@ export const SOFTWARE = { name: 'bsm-center', version: '0.1.0' };
 export interface CenterHandle {
   httpUrl: string;
   brokerUrl: string;
+  /** Ports of the media server (RTMP in, HTTP-FLV out), or null without live video. */
+  media: { rtmp: number; http: number } | null;
   info: CenterInfo;
   /** Waits until every alarm received so far is stored (tests and benchmarks). */
   settled(): Promise<void>;
@@ -186,6 +189,19 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     });
     closers.push(() => router.close());
 
+    const live = config.media.enabled
+      ? await LiveVideo.start({
+          config,
+          nodes,
+          index,
+          log,
+          send: (target, name, args, issuedBy) => router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
+        })
+      : null;
+    if (live) {
+      closers.push(() => live.close());
+    }
+
     const ingest = new Ingest(config.node.id, {
       bus,
       nodes,
@@ -243,6 +259,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       index,
       log,
       health,
+      live,
       onLogout: (session) => realtime.endSession(session.tokenHash, 'logged_out'),
     });
     await new Promise<void>((resolve, reject) => {
@@ -260,6 +277,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     return {
       httpUrl,
       brokerUrl,
+      media: live?.ports ?? null,
       info,
       settled: () => intake.idle(),
       reloadCredentials: () => embedded?.reloadCredentials(),

@@ -125,6 +125,7 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
       mode: 'development',
       node: { id: 'fz', name: '福州分行安防监控中心', tier: 2, lat: 26.08, lon: 119.3 },
       http: { port: 0 },
+      media: { rtmpPort: 0, httpPort: 0 },
       database: { url: dbUrl },
       broker: EXTERNAL
         ? { external: { url: EXTERNAL, username: 'center-fz', password: 'unused-by-anonymous-brokers' } }

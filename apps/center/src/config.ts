@@ -155,6 +155,15 @@ export const CenterConfig = z
       .prefault({}),
     /** Live video: the media server, signed URLs, on-demand streams. */
     media: Media.prefault({}),
+    /** Bandwidth budgets of the links below this center (SPEC T3). */
+    links: z
+      .strictObject({
+        /** What a branch's uplink may carry for monitoring: 1 Mbit/s of a typical 2 Mbit/s line. */
+        branchUplinkKbps: z.number().int().min(64).max(1_000_000).default(1000),
+        /** A stream reserves its nominal rate times this (SPEC V1: normal = 1.5 × minimum). */
+        headroom: z.number().min(1).max(3).default(1.5),
+      })
+      .prefault({}),
     /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */
     seedUsers: z.array(SeedUser).default([]),
   })

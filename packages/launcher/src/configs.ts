@@ -49,6 +49,7 @@ export function centerConfig(
     ...(parent && opts.parentSecret
       ? { parent: { url: `mqtt://127.0.0.1:${parent.mqttPort}`, password: opts.parentSecret, protocolVersion: 4 } }
       : {}),
+    media: { host: '127.0.0.1', rtmpPort: c.mediaRtmpPort, httpPort: c.mediaHttpPort },
     map: { zoom: c.mapZoom },
     web: { distDir: opts.webDist },
     seedUsers: demoUsers(c, t.demoPassword),

@@ -14,6 +14,9 @@ export const TopologyCenter = z.strictObject({
   address: z.string().optional(),
   httpPort: Port,
   mqttPort: Port,
+  /** Media server ports (RTMP in from agents and child centers, HTTP-FLV out to consoles); 0 picks free ones. */
+  mediaRtmpPort: z.number().int().min(0).max(65_535).default(0),
+  mediaHttpPort: z.number().int().min(0).max(65_535).default(0),
   /** Initial zoom of this center's map wall. */
   mapZoom: z.number().min(1).max(18).default(8),
 });
@@ -78,7 +81,7 @@ export const Topology = z
     const ports = [
       t.cameras.rtspPort,
       t.cameras.controlPort,
-      ...t.centers.flatMap((c) => [c.httpPort, c.mqttPort]),
+      ...t.centers.flatMap((c) => [c.httpPort, c.mqttPort, c.mediaRtmpPort, c.mediaHttpPort].filter((p) => p !== 0)),
       ...t.branches.map((b) => b.agentPort),
     ];
     for (const dup of ports.filter((p, i) => ports.indexOf(p) !== i)) {

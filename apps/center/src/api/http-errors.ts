@@ -1,4 +1,4 @@
-import type { ApiError } from '@bsm/protocol';
+import type { ApiError, LinkUsage } from '@bsm/protocol';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: { path: string; message: string }[],
+    /** With `link_full`: who uses the link that refused a stream. */
+    readonly link?: LinkUsage,
   ) {
     super(message);
   }
@@ -41,6 +43,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         code: err.code,
         message: err.message,
         ...(err.fields ? { fields: err.fields } : {}),
+        ...(err.link ? { link: err.link } : {}),
       });
       return;
     }

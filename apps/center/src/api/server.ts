@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AlarmListQuery,
+  EntityId,
+  PlayRequest,
+  PtzRequest,
+  type PlayResponse,
   LoginRequest,
   NodeId,
   type AlarmListResponse,
@@ -16,6 +20,7 @@ import type { AuthService, Session } from '../auth/auth.service.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
+import type { LiveVideo } from '../services/live-video.js';
 import type { NodeIndex } from '../services/node-index.js';
 import { errorHandler, HttpError, parseOr400 } from './http-errors.js';
 import { SESSION_COOKIE, readCookie } from './session-cookie.js';
@@ -34,6 +39,8 @@ export interface ApiDeps {
   index: NodeIndex;
   log: Logger;
   health: () => Promise<HealthResponse>;
+  /** Live video; null when this center runs without a media server. */
+  live: LiveVideo | null;
   onLogout: (session: Session) => void;
 }
 
@@ -163,6 +170,28 @@ export function createApi(deps: ApiDeps): express.Express {
       ensureVisible(session, query.nodeId);
     }
     res.json({ alarms: await alarms.list(session.user.jurisdiction, query) } satisfies AlarmListResponse);
+  });
+
+  const liveVideo = (): LiveVideo => {
+    if (!deps.live) {
+      throw new HttpError(503, 'video_disabled', 'this center runs without live video');
+    }
+    return deps.live;
+  };
+
+  app.post('/api/cameras/:id/play', async (req, res) => {
+    const session = sessionOf(req);
+    const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
+    const body = parseOr400(PlayRequest, req.body ?? {}, 'play request');
+    res.json((await liveVideo().play(session.user, cameraId, body)) satisfies PlayResponse);
+  });
+
+  app.post('/api/cameras/:id/ptz', async (req, res) => {
+    const session = sessionOf(req);
+    const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
+    const body = parseOr400(PtzRequest, req.body, 'PTZ request');
+    await liveVideo().ptz(session.user, cameraId, body);
+    res.status(204).end();
   });
 
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));

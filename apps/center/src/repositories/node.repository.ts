@@ -458,6 +458,11 @@ export class NodeRepository {
     return rows.map(toCamera);
   }
 
+  async cameraById(id: string): Promise<CameraEntry | null> {
+    const row = await this.db.selectFrom('cameras').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toCamera(row) : null;
+  }
+
   async alarmInputsOf(nodeId: string): Promise<AlarmInputEntry[]> {
     const rows = await this.db
       .selectFrom('alarm_inputs')

@@ -37,7 +37,7 @@ export interface StreamRequest {
 export type Admission =
   { ok: true; claim: StreamClaim; shared: boolean; preempted: StreamClaim[] } | { ok: false; link: LinkUsage };
 
-export const streamKey = (cameraId: string, profile: StreamProfileName): string => `${cameraId}~${profile}`;
+export const streamKey = (cameraId: string, profile: string): string => `${cameraId}~${profile}`;
 
 /**
  * Admission control over the links between branches and centers. A stream

@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type {
+  CameraEntry,
+  CommandName,
+  CommandReply,
+  PlayRequest,
+  PlayResponse,
+  PtzRequest,
+  SessionUser,
+  StreamProfileName,
+} from '@bsm/protocol';
+import type { Logger } from '@bsm/runtime';
+import { HttpError } from '../api/http-errors.js';
+import type { CenterConfig } from '../config.js';
+import { startMediaServer, type MediaServer } from '../media/media-server.js';
+import { MediaService } from '../media/media-service.js';
+import type { StreamKey } from '../media/stream-name.js';
+import type { NodeRepository } from '../repositories/node.repository.js';
+import { LinkBudget, streamKey, type StreamOption } from './link-budget.js';
+import type { NodeIndex } from './node-index.js';
+import { PtzLocks } from './ptz-lock.js';
+
+export interface LiveVideoDeps {
+  config: CenterConfig;
+  nodes: NodeRepository;
+  index: NodeIndex;
+  log: Logger;
+  /** Sends a command down the tree and waits for the reply (the center's command router). */
+  send(target: string, name: CommandName, args: Record<string, unknown>, issuedBy: string): Promise<CommandReply>;
+}
+
+const PROFILE_ORDER: Record<StreamProfileName, StreamProfileName[]> = { main: ['main', 'sub'], sub: ['sub'] };
+
+/**
+ * Live video at this center: a play request is checked against the user's
+ * jurisdiction and the branch link's budget, then the stream is brought up on
+ * demand (the agent pushes it to our media server) and shared by every viewer;
+ * it stops a grace period after the last one leaves. PTZ goes through a
+ * control lock to the camera's agent.
+ */
+export class LiveVideo {
+  private readonly budget: LinkBudget;
+  private readonly locks = new PtzLocks();
+
+  private constructor(
+    private readonly deps: LiveVideoDeps,
+    private readonly server: MediaServer,
+    private readonly media: MediaService,
+    budget: LinkBudget,
+  ) {
+    this.budget = budget;
+  }
+
+  static async start(deps: LiveVideoDeps): Promise<LiveVideo> {
+    const { config, log } = deps;
+    const secret = config.media.secretFile ? readFileSync(config.media.secretFile) : randomBytes(32);
+    const budget = new LinkBudget((link) =>
+      link.startsWith('branch:') ? config.links.branchUplinkKbps : Number.MAX_SAFE_INTEGER,
+    );
+    // The media service needs the server's ports and the server asks the service; tie them with a late binding.
+    let media: MediaService | null = null;
+    const server = await startMediaServer({
+      host: config.media.host,
+      rtmpPort: config.media.rtmpPort,
+      httpPort: config.media.httpPort,
+      slowViewerBufferBytes: config.media.slowViewerBufferKb * 1024,
+      log: log.child({ part: 'media' }),
+      authorize: (access, stream, query) =>
+        media?.authorize(access, stream, query) ?? { ok: false, reason: 'starting' },
+      onPlayStarted: (play) => media?.playStarted(play),
+      onPlayEnded: (play) => media?.playEnded(play),
+    });
+    let live: LiveVideo | null = null;
+    media = new MediaService({
+      secret,
+      playBaseUrl: config.media.publicUrl ?? `http://${config.media.host}:${server.httpPort}`,
+      publishBaseUrl: config.media.publicRtmpUrl ?? `rtmp://${config.media.host}:${server.rtmpPort}`,
+      localRtmpPort: server.rtmpPort,
+      playUrlTtlSec: config.media.playUrlTtlSec,
+      publishKeyTtlSec: config.media.publishKeyTtlSec,
+      graceSec: config.media.graceSec,
+      log: log.child({ part: 'media' }),
+      ensureUpstream: (key, stream) =>
+        live ? live.ensureUpstream(key, stream) : Promise.reject(new Error('starting')),
+      releaseUpstream: (key) => (live ? live.releaseUpstream(key) : Promise.resolve()),
+    });
+    live = new LiveVideo(deps, server, media, budget);
+    log.info({ rtmpPort: server.rtmpPort, httpPort: server.httpPort }, 'media server ready');
+    return live;
+  }
+
+  get ports(): { rtmp: number; http: number } {
+    return { rtmp: this.server.rtmpPort, http: this.server.httpPort };
+  }
+
+  /** A camera the user may see, or the refusal they get. */
+  private async visibleCamera(user: SessionUser, cameraId: string): Promise<CameraEntry> {
+    const camera = await this.deps.nodes.cameraById(cameraId);
+    if (!camera) {
+      throw new HttpError(404, 'not_found', `no camera ${cameraId}`);
+    }
+    if (!this.deps.index.isWithin(camera.nodeId, user.jurisdiction)) {
+      throw new HttpError(403, 'outside_jurisdiction', `${cameraId} is outside your jurisdiction`);
+    }
+    return camera;
+  }
+
+  /** The branch link is the budget this center enforces; a camera below a child center is that center's to admit. */
+  private directBranchOf(camera: CameraEntry): string | null {
+    const record = this.deps.index.get(camera.nodeId);
+    return record?.kind === 'branch' && record.reportedBy === camera.nodeId ? camera.nodeId : null;
+  }
+
+  async play(user: SessionUser, cameraId: string, req: PlayRequest): Promise<PlayResponse> {
+    const camera = await this.visibleCamera(user, cameraId);
+    const branch = this.directBranchOf(camera);
+    if (!branch) {
+      throw new HttpError(
+        501,
+        'relay_unavailable',
+        `${cameraId} is reached through a child center; relayed viewing is not available at this center yet`,
+      );
+    }
+    if (this.deps.index.get(branch) && !(await this.isOnline(branch))) {
+      throw new HttpError(503, 'camera_offline', `${this.deps.index.nameOf(branch)} is offline`);
+    }
+    const options: StreamOption[] = PROFILE_ORDER[req.profile ?? 'main'].flatMap((profile) => {
+      const s = camera.streams.find((x) => x.profile === profile);
+      return s ? [{ profile, kbps: Math.ceil(s.kbps * this.deps.config.links.headroom) }] : [];
+    });
+    if (options.length === 0) {
+      throw new HttpError(404, 'not_found', `${cameraId} has no ${req.profile ?? 'main'} stream`);
+    }
+    const admission = this.budget.request({
+      cameraId,
+      cameraName: camera.name,
+      options,
+      purpose: req.purpose,
+      heldBy: `${user.username}@${user.center.id}`,
+      links: [`branch:${branch}`],
+    });
+    if (!admission.ok) {
+      throw new HttpError(
+        409,
+        'link_full',
+        `the link of ${this.deps.index.nameOf(branch)} is full`,
+        undefined,
+        admission.link,
+      );
+    }
+    for (const victim of admission.preempted) {
+      this.deps.log.warn({ stream: victim.key, by: cameraId }, 'stream pre-empted by a more urgent one');
+    }
+    const profile = admission.claim.profile;
+    try {
+      const grant = await this.media.requestPlay({ cameraId, profile, subject: `u:${user.username}` });
+      return { cameraId, profile, url: grant.url, expiresAt: grant.expiresAt, kbps: admission.claim.kbps };
+    } catch (error) {
+      if (!admission.shared) {
+        this.budget.release(streamKey(cameraId, profile));
+      }
+      throw error instanceof HttpError ? error : new HttpError(503, 'camera_offline', (error as Error).message);
+    }
+  }
+
+  private async isOnline(nodeId: string): Promise<boolean> {
+    const nodes = await this.deps.nodes.mapNodes(nodeId);
+    return nodes.find((n) => n.id === nodeId)?.state === 'online';
+  }
+
+  private async ensureUpstream(key: StreamKey, stream: string): Promise<void> {
+    const camera = await this.deps.nodes.cameraById(key.cameraId);
+    const branch = camera ? this.directBranchOf(camera) : null;
+    if (!branch) {
+      throw new Error(`no branch of this center has camera ${key.cameraId}`);
+    }
+    const reply = await this.deps.send(
+      branch,
+      'stream.start',
+      { cameraId: key.cameraId, profile: key.profile, url: this.media.publishUrlFor(stream) },
+      'media',
+    );
+    if (!reply.ok) {
+      throw new Error(reply.error?.message ?? 'the branch could not start the stream');
+    }
+    const state = typeof reply.result?.state === 'string' ? reply.result.state : 'unknown';
+    if (state !== 'running' && state !== 'starting') {
+      const why = typeof reply.result?.lastError === 'string' ? `: ${reply.result.lastError}` : '';
+      throw new Error(`the camera does not deliver video (${state}${why})`);
+    }
+  }
+
+  private async releaseUpstream(key: StreamKey): Promise<void> {
+    this.budget.release(streamKey(key.cameraId, key.profile));
+    const camera = await this.deps.nodes.cameraById(key.cameraId);
+    const branch = camera ? this.directBranchOf(camera) : null;
+    if (branch) {
+      await this.deps.send(branch, 'stream.stop', { cameraId: key.cameraId, profile: key.profile }, 'media');
+    }
+  }
+
+  async ptz(user: SessionUser, cameraId: string, req: PtzRequest): Promise<void> {
+    const camera = await this.visibleCamera(user, cameraId);
+    if (!camera.ptz) {
+      throw new HttpError(409, 'no_ptz', `${camera.name} cannot pan, tilt or zoom`);
+    }
+    const lock = this.locks.acquire(cameraId, { holder: `${user.username}@${user.center.id}`, tier: user.center.tier });
+    if (!lock.granted) {
+      throw new HttpError(409, 'ptz_locked', `PTZ of ${camera.name} is held by ${lock.lock.holder}`);
+    }
+    const reply =
+      req.kind === 'move'
+        ? await this.deps.send(
+            camera.nodeId,
+            'ptz.move',
+            { cameraId, action: req.action, speed: req.speed },
+            user.username,
+          )
+        : await this.deps.send(
+            camera.nodeId,
+            'ptz.preset',
+            { cameraId, op: req.op, preset: req.preset },
+            user.username,
+          );
+    if (!reply.ok) {
+      const code = reply.error?.code ?? 'failed';
+      throw new HttpError(code === 'timeout' ? 504 : 502, code, reply.error?.message ?? 'the camera did not move');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.media.close();
+    await this.server.close();
+  }
+}
