@@ -49,6 +49,24 @@ try {
   await settle(1000);
   await page.screenshot({ path: out('map-wall-en.png') });
   await page.getByTestId('lang-switch').click();
+
+  // The video wall of the Fuzhou city center, four cameras of two branches.
+  const wall = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+  await wall.goto(network.centers.fz?.url ?? '');
+  await wall.getByTestId('login-username').fill('fz-op');
+  await wall.getByTestId('login-password').fill(password);
+  await wall.getByTestId('login-submit').click();
+  await wall.getByTestId('nav-video-wall').click();
+  await wall.getByTestId('layout-4').click();
+  for (const id of ['fz', 'fz-gulou', 'fz-taijiang']) {
+    await wall.locator(`[data-testid="tree-node"][data-node-id="${id}"]`).first().click();
+  }
+  for (const id of ['fz-gulou.cam-hall', 'fz-gulou.cam-vault', 'fz-taijiang.cam-hall', 'fz-taijiang.cam-atm']) {
+    await wall.locator(`[data-testid="tree-camera"][data-camera-id="${id}"]`).dblclick();
+  }
+  await wall.locator('[data-testid="cell-latency"]').nth(3).waitFor({ timeout: 30_000 });
+  await settle(2000);
+  await wall.screenshot({ path: out('video-wall.png') });
 } finally {
   await browser.close();
 }

@@ -1,3 +1,4 @@
+import { Icon } from '../Icon';
 import type { PtzAction } from '@bsm/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -81,8 +82,7 @@ export function PtzPanel({ api, camera }: PtzPanelProps) {
       </h2>
       {state.lockedBy !== null ? (
         <p className="notice notice--error ptz-lock" data-testid="ptz-locked" role="status">
-          <span aria-hidden="true">🔒 </span>
-          {t('ptz.lockedBy', { holder: state.lockedBy })}
+          <Icon name="lock" size={14} /> {t('ptz.lockedBy', { holder: state.lockedBy })}
         </p>
       ) : null}
       {state.error !== null ? (

@@ -6,6 +6,7 @@ import type { CameraRef } from '../../video/camera-ref';
 import { playErrorText } from '../../video/play-error';
 import { downloadSnapshot } from '../../video/snapshot';
 import { IDLE_STATUS, VideoPlayer, type PlayerStatus } from '../../video/VideoPlayer';
+import { Icon } from '../Icon';
 import { acceptsDrag, readDrop, startCellDrag, type WallDrop } from './drag-camera';
 
 interface VideoCellProps {
@@ -130,7 +131,7 @@ export function VideoCell({
                   setMuted((value) => !value);
                 }}
               >
-                {muted ? '🔇' : '🔊'}
+                <Icon name={muted ? 'muted' : 'speaker'} />
               </button>
               <button
                 type="button"
@@ -142,7 +143,7 @@ export function VideoCell({
                   snapshot();
                 }}
               >
-                📷
+                <Icon name="camera" />
               </button>
               <button
                 type="button"
@@ -154,7 +155,7 @@ export function VideoCell({
                   toggleFullscreen();
                 }}
               >
-                ⛶
+                <Icon name="expand" />
               </button>
               <button
                 type="button"
@@ -166,7 +167,7 @@ export function VideoCell({
                   onClose(index);
                 }}
               >
-                ✕
+                <Icon name="close" />
               </button>
             </span>
           </div>
