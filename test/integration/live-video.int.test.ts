@@ -72,9 +72,19 @@ describe('live video from a branch camera to an officer', () => {
       simulator: { alarmsPerHour: 0 },
       centers: [
         {
-          id: 'vc',
+          id: 'vp',
           name: '福建省分行安防监控中心',
           tier: 1,
+          lat: 26.07,
+          lon: 119.29,
+          httpPort: await port(),
+          mqttPort: await port(),
+        },
+        {
+          id: 'vc',
+          name: '福州分行安防监控中心',
+          tier: 2,
+          parent: 'vp',
           lat: 26.08,
           lon: 119.3,
           httpPort: await port(),
@@ -93,7 +103,7 @@ describe('live video from a branch camera to an officer', () => {
         },
       ],
     });
-    // A short grace so the test sees the branch stop pushing after the last viewer leaves.
+    // A short grace so the test sees the branch stop pushing after the last viewer (or relay) leaves.
     net = await startNetwork(topology, {
       serveWeb: false,
       restart: false,
@@ -161,6 +171,34 @@ describe('live video from a branch camera to an officer', () => {
     expect(fixed.status).toBe(409);
     expect(((await fixed.json()) as ApiError).error.code).toBe('no_ptz');
     expect((await ptz('vb.cam-hall', { kind: 'move', action: 'spin' })).status).toBe(400);
+  });
+
+  it('relays a branch camera to the provincial center, one copy over the city link', async () => {
+    const parent = net.centers.get('vp')?.url ?? '';
+    const login = await fetch(`${parent}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'vp-op', password: net.topology.demoPassword }),
+    });
+    const parentCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    await waitFor(
+      'branch catalog at the provincial center',
+      async () => (await fetch(`${parent}/api/nodes/vb`, { headers: { cookie: parentCookie } })).ok,
+      30_000,
+    );
+    const ask = (): Promise<Response> =>
+      fetch(`${parent}/api/cameras/vb.cam-counter/play`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: parentCookie },
+        body: JSON.stringify({ profile: 'sub' }),
+      });
+    const first = await ask();
+    expect(first.status).toBe(200);
+    const grant = (await first.json()) as PlayResponse;
+    expect(grant.url.startsWith(`http://127.0.0.1:`)).toBe(true);
+    expect(await framesFrom(grant.url, 3)).toBeGreaterThanOrEqual(20);
+    // A second officer at the provincial center shares the relayed stream.
+    expect((await ask()).status).toBe(200);
   });
 
   it('stops the branch pushing once nobody has watched for the grace period', async () => {

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CenterInfo, Command, HealthResponse, NodeEntry } from '@bsm/protocol';
+import {
+  CommandArgs,
+  type CenterInfo,
+  type Command,
+  type CommandReply,
+  type HealthResponse,
+  type NodeEntry,
+} from '@bsm/protocol';
+import { HttpError } from './api/http-errors.js';
 import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
@@ -175,13 +183,25 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       index,
       log,
       replyUp: (reply) => uplink?.reply(reply),
-      local: async (command: Command) => {
+      local: async (command: Command): Promise<Record<string, unknown>> => {
         switch (command.name) {
           case 'ping':
             return { at: new Date().toISOString() };
           case 'catalog.resync':
             await uplink?.publishFullCatalog();
             return {};
+          case 'media.play': {
+            if (!live) {
+              throw new CommandError('video_disabled', `${config.node.id} runs without live video`);
+            }
+            const args = CommandArgs['media.play'].parse(command.args);
+            try {
+              return { ...(await live.playForParent(args)) };
+            } catch (error) {
+              // The parent maps the code back to what its officer sees (link_full, camera_offline, …).
+              throw error instanceof HttpError ? new CommandError(error.code, error.message) : error;
+            }
+          }
           default:
             throw new CommandError('unsupported', `a center does not handle ${command.name}`);
         }
@@ -189,13 +209,14 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     });
     closers.push(() => router.close());
 
-    const live = config.media.enabled
+    const live: LiveVideo | null = config.media.enabled
       ? await LiveVideo.start({
           config,
           nodes,
           index,
           log,
-          send: (target, name, args, issuedBy) => router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
+          send: (target, name, args, issuedBy): Promise<CommandReply> =>
+            router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
         })
       : null;
     if (live) {

@@ -160,6 +160,8 @@ export const CenterConfig = z
       .strictObject({
         /** What a branch's uplink may carry for monitoring: 1 Mbit/s of a typical 2 Mbit/s line. */
         branchUplinkKbps: z.number().int().min(64).max(1_000_000).default(1000),
+        /** What the link from each child center may carry for video relayed up (a leased line or VPN). */
+        childCenterKbps: z.number().int().min(64).max(10_000_000).default(8000),
         /** A stream reserves its nominal rate times this (SPEC V1: normal = 1.5 × minimum). */
         headroom: z.number().min(1).max(3).default(1.5),
       })

@@ -118,6 +118,8 @@ const COMMAND_TEXT: Record<CommandName, string> = {
   'stream.start':
     'Start pushing one camera stream: the agent pulls its RTSP and pushes RTMP with `-c copy` to `url` (which carries the per-stream key). Idempotent.',
   'stream.stop': 'Stop pushing one camera stream. Idempotent.',
+  'media.play':
+    'A parent center asks its child center for a stream to relay: the child admits it on its own links (perhaps as the sub-stream) and replies `{url, profile, kbps, expiresAt}`, a signed play URL of its media server.',
   'ptz.move':
     'Continuous pan/tilt/zoom/focus/iris move at a speed (0–1) until `stop`, or until `timeoutMs` passes without a new command (a safety net for a lost stop).',
   'ptz.preset': 'Go to a preset, or store the current position as one (1–255).',

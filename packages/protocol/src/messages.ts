@@ -146,6 +146,19 @@ export const CommandArgs = {
       .regex(/^rtmps?:\/\/\S+$/, 'must be an rtmp:// or rtmps:// URL')
       .max(500),
   }),
+  /**
+   * A parent center asks its child center for a camera's stream to relay:
+   * the child admits it on its own links (it may serve the sub-stream) and
+   * replies `{url, profile, kbps, expiresAt}`, a signed play URL of its media
+   * server. Each stream crosses each link once, whatever the parent's audience.
+   */
+  'media.play': z.strictObject({
+    cameraId: EntityId,
+    profile: StreamProfileName.optional(),
+    purpose: z.enum(['alarm', 'live', 'playback', 'bulk']).default('live'),
+    /** Who watches at the parent, e.g. "fj-op@fj", shown to officers whose request the link refuses. */
+    heldBy: z.string().min(1).max(120),
+  }),
   /** Stop pushing one camera stream. Idempotent. */
   'stream.stop': z.strictObject({ cameraId: EntityId, profile: StreamProfileName }),
   /** Continuous PTZ/lens move at a speed (0–1) until `stop` (or `timeoutMs`, a safety net for a lost stop). */

@@ -13,7 +13,11 @@ import type {
 import type { Logger } from '@bsm/runtime';
 import { HttpError } from '../api/http-errors.js';
 import type { CenterConfig } from '../config.js';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { startMediaServer, type MediaServer } from '../media/media-server.js';
+import { createRelay } from '../media/relay.js';
+import type { SupervisedProcess } from '../media/supervised-process.js';
+import { streamNameOf } from '../media/stream-name.js';
 import { MediaService } from '../media/media-service.js';
 import type { StreamKey } from '../media/stream-name.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
@@ -42,6 +46,10 @@ const PROFILE_ORDER: Record<StreamProfileName, StreamProfileName[]> = { main: ['
 export class LiveVideo {
   private readonly budget: LinkBudget;
   private readonly locks = new PtzLocks();
+  /** Relays from child centers, by stream name. */
+  private readonly relays = new Map<string, SupervisedProcess>();
+  /** The child's play URL fetched during admission, used for the relay's first start. */
+  private readonly childUrls = new Map<string, string>();
 
   private constructor(
     private readonly deps: LiveVideoDeps,
@@ -114,47 +122,90 @@ export class LiveVideo {
 
   async play(user: SessionUser, cameraId: string, req: PlayRequest): Promise<PlayResponse> {
     const camera = await this.visibleCamera(user, cameraId);
-    const branch = this.directBranchOf(camera);
-    if (!branch) {
-      throw new HttpError(
-        501,
-        'relay_unavailable',
-        `${cameraId} is reached through a child center; relayed viewing is not available at this center yet`,
-      );
+    return this.admitAndPlay(camera, req, `${user.username}@${user.center.id}`, `u:${user.username}`);
+  }
+
+  /** `media.play` from the parent center: the parent's relay is one viewer here, whatever its audience. */
+  async playForParent(args: {
+    cameraId: string;
+    profile?: StreamProfileName;
+    purpose: PlayRequest['purpose'];
+    heldBy: string;
+  }): Promise<PlayResponse> {
+    const camera = await this.deps.nodes.cameraById(args.cameraId);
+    if (!camera) {
+      throw new HttpError(404, 'not_found', `no camera ${args.cameraId}`);
     }
-    if (this.deps.index.get(branch) && !(await this.isOnline(branch))) {
+    const req: PlayRequest = { purpose: args.purpose, ...(args.profile ? { profile: args.profile } : {}) };
+    return this.admitAndPlay(camera, req, args.heldBy, 'center:parent');
+  }
+
+  private async admitAndPlay(
+    camera: CameraEntry,
+    req: PlayRequest,
+    heldBy: string,
+    subject: string,
+  ): Promise<PlayResponse> {
+    const cameraId = camera.id;
+    const branch = this.directBranchOf(camera);
+    const child = branch ? null : this.deps.index.routeTo(camera.nodeId);
+    if (!branch && !child) {
+      throw new HttpError(404, 'not_found', `no route to camera ${cameraId}`);
+    }
+    if (branch && !(await this.isOnline(branch))) {
       throw new HttpError(503, 'camera_offline', `${this.deps.index.nameOf(branch)} is offline`);
     }
-    const options: StreamOption[] = PROFILE_ORDER[req.profile ?? 'main'].flatMap((profile) => {
+    let options: StreamOption[] = PROFILE_ORDER[req.profile ?? 'main'].flatMap((profile) => {
       const s = camera.streams.find((x) => x.profile === profile);
       return s ? [{ profile, kbps: Math.ceil(s.kbps * this.deps.config.links.headroom) }] : [];
     });
     if (options.length === 0) {
       throw new HttpError(404, 'not_found', `${cameraId} has no ${req.profile ?? 'main'} stream`);
     }
+    if (child) {
+      // Below a child center: unless we already relay it, the child decides what its links can carry.
+      const relayed = options.find((o) => this.relays.has(streamNameOf({ cameraId, profile: o.profile })));
+      if (relayed) {
+        options = [relayed];
+      } else {
+        const reply = await this.deps.send(
+          child,
+          'media.play',
+          { cameraId, ...(req.profile ? { profile: req.profile } : {}), purpose: req.purpose, heldBy },
+          heldBy,
+        );
+        const granted = reply.ok ? reply.result : undefined;
+        if (!granted || typeof granted.url !== 'string' || (granted.profile !== 'main' && granted.profile !== 'sub')) {
+          const code = reply.error?.code ?? 'relay_failed';
+          throw new HttpError(
+            code === 'link_full' ? 409 : code === 'not_found' ? 404 : 503,
+            code,
+            reply.error?.message ?? `${child} did not grant the stream`,
+          );
+        }
+        const profile = granted.profile;
+        options = options.filter((o) => o.profile === profile);
+        this.childUrls.set(streamNameOf({ cameraId, profile }), granted.url);
+      }
+    }
+    const link = branch ? `branch:${branch}` : `center:${child ?? ''}`;
     const admission = this.budget.request({
       cameraId,
       cameraName: camera.name,
       options,
       purpose: req.purpose,
-      heldBy: `${user.username}@${user.center.id}`,
-      links: [`branch:${branch}`],
+      heldBy,
+      links: [link],
     });
     if (!admission.ok) {
-      throw new HttpError(
-        409,
-        'link_full',
-        `the link of ${this.deps.index.nameOf(branch)} is full`,
-        undefined,
-        admission.link,
-      );
+      throw new HttpError(409, 'link_full', `the link ${link} is full`, undefined, admission.link);
     }
     for (const victim of admission.preempted) {
       this.deps.log.warn({ stream: victim.key, by: cameraId }, 'stream pre-empted by a more urgent one');
     }
     const profile = admission.claim.profile;
     try {
-      const grant = await this.media.requestPlay({ cameraId, profile, subject: `u:${user.username}` });
+      const grant = await this.media.requestPlay({ cameraId, profile, subject });
       return { cameraId, profile, url: grant.url, expiresAt: grant.expiresAt, kbps: admission.claim.kbps };
     } catch (error) {
       if (!admission.shared) {
@@ -173,7 +224,8 @@ export class LiveVideo {
     const camera = await this.deps.nodes.cameraById(key.cameraId);
     const branch = camera ? this.directBranchOf(camera) : null;
     if (!branch) {
-      throw new Error(`no branch of this center has camera ${key.cameraId}`);
+      this.startRelay(key, stream, camera ? this.deps.index.routeTo(camera.nodeId) : null);
+      return;
     }
     const reply = await this.deps.send(
       branch,
@@ -191,8 +243,56 @@ export class LiveVideo {
     }
   }
 
+  /**
+   * Pulls the stream from the child center's media server into ours with
+   * `ffmpeg -c copy`, supervised; every restart asks the child for a fresh
+   * signed URL (they are valid to start for a minute only).
+   */
+  private startRelay(key: StreamKey, stream: string, child: string | null): void {
+    if (!child) {
+      throw new Error(`no route to camera ${key.cameraId}`);
+    }
+    const relay = createRelay({
+      ffmpegPath: ffmpeg.path,
+      stream,
+      source: async () => {
+        const first = this.childUrls.get(stream);
+        if (first) {
+          this.childUrls.delete(stream);
+          return first;
+        }
+        const reply = await this.deps.send(
+          child,
+          'media.play',
+          {
+            cameraId: key.cameraId,
+            profile: key.profile,
+            purpose: 'live',
+            heldBy: `center:${this.deps.config.node.id}`,
+          },
+          'media',
+        );
+        if (!reply.ok || typeof reply.result?.url !== 'string') {
+          throw new Error(reply.error?.message ?? `${child} did not grant ${stream}`);
+        }
+        return reply.result.url;
+      },
+      target: () => this.media.localPublishUrlFor(stream),
+      log: this.deps.log.child({ part: 'relay', stream }),
+    });
+    this.relays.set(stream, relay);
+    relay.start();
+  }
+
   private async releaseUpstream(key: StreamKey): Promise<void> {
     this.budget.release(streamKey(key.cameraId, key.profile));
+    const stream = streamNameOf(key);
+    const relay = this.relays.get(stream);
+    if (relay) {
+      this.relays.delete(stream);
+      await relay.stop();
+      return;
+    }
     const camera = await this.deps.nodes.cameraById(key.cameraId);
     const branch = camera ? this.directBranchOf(camera) : null;
     if (branch) {
@@ -230,6 +330,8 @@ export class LiveVideo {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.relays.values()].map((r) => r.stop()));
+    this.relays.clear();
     await this.media.close();
     await this.server.close();
   }
