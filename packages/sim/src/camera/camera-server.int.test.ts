@@ -147,6 +147,22 @@ describe('SimulatedCameraServer (real ffmpeg, real RTSP)', () => {
     await until('the encoder to stop after the last player', () => server.encoderCount === 0, 10_000);
   });
 
+  it('serves a player that arrives just as an idle encoder is stopping', async () => {
+    const first = pull(server.streamUrl('cam', 'sub'));
+    await until('frames of the first player', () => first.frames.length > 5);
+    first.stop();
+    // The idle stop has begun: the old encoder is still winding down its RTSP session.
+    await until('the idle stop', () => server.encoderCount === 0, 10_000);
+    const second = pull(server.streamUrl('cam', 'sub'));
+    try {
+      const asked = Date.now();
+      await until('frames of the second player', () => second.frames.length > 5, 8_000);
+      expect(Date.now() - asked).toBeLessThan(8_000);
+    } finally {
+      second.stop();
+    }
+  });
+
   it('moves the picture with PTZ left and returns with a preset goto', async () => {
     const c = pull(server.streamUrl('cam', 'sub'));
     try {

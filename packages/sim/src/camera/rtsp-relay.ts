@@ -214,15 +214,23 @@ export class RtspRelay {
         case 'ANNOUNCE': {
           const key = this.hooks.resolve(path);
           const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(socket.remoteAddress ?? '');
-          if (
-            key === undefined ||
-            !loopback ||
-            !this.hooks.mayPublish(key) ||
-            this.stream(key).publisher !== undefined
-          ) {
+          if (key === undefined || !loopback || !this.hooks.mayPublish(key)) {
             return reply(rtspResponse(403, cseq));
           }
           const stream = this.stream(key);
+          if (stream.publisher !== undefined && stream.publisher !== socket) {
+            // The encoder of an earlier demand is still stopping and holds the stream; the encoder
+            // running now takes over, or a player arriving right after an idle stop would wait for
+            // the old session to wind down while the new encoder backs off.
+            const stale = stream.publisher;
+            stream.publisher = undefined;
+            stream.sdp = undefined;
+            stream.publisherChannels.clear();
+            for (const player of stream.players) {
+              player.waitingForKeyframe = true;
+            }
+            stale.destroy();
+          }
           const sdp = req.body.toString('utf8');
           stream.publisher = socket;
           stream.tracks = sdpTracks(sdp);
