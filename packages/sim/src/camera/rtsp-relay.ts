@@ -330,8 +330,11 @@ export class RtspRelay {
       return rtspResponse(404, cseq);
     }
     const stream = this.stream(key);
+    // The tracks of the last publisher, even if it left since the player's DESCRIBE (an encoder stopping
+    // when the player arrived): the next encoder publishes the same tracks, and the player resumes at its
+    // first keyframe.
     const track = stream.tracks.findIndex((t) => t.control === control);
-    if (track < 0 || stream.sdp === undefined) {
+    if (track < 0) {
       return rtspResponse(404, cseq);
     }
     hold(key).channels.set(track, channels[0]);
