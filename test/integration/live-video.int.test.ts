@@ -32,6 +32,24 @@ function framesFrom(url: string, seconds: number): Promise<number> {
   });
 }
 
+/** A viewer that keeps reading an HTTP-FLV stream until the server ends it (or `stop`). */
+function holdStream(url: string): { bytes: () => number; ended: Promise<void>; stop: () => void } {
+  const abort = new AbortController();
+  let bytes = 0;
+  const ended = (async () => {
+    try {
+      const res = await fetch(url, { signal: abort.signal });
+      const reader = res.body!.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        bytes += (r.value as Uint8Array).byteLength;
+      }
+    } catch {
+      // aborted by the test, or cut by the server
+    }
+  })();
+  return { bytes: () => bytes, ended, stop: () => abort.abort() };
+}
+
 /**
  * Live video through real processes: an officer at a city center asks to
  * watch a branch camera; the center admits it on the branch link's budget,
@@ -205,5 +223,46 @@ describe('live video from a branch camera to an officer', () => {
     await waitFor('the counter camera no longer pulled', async () => !(await encoding('vb.cam-counter')), 30_000, 250);
     // The link is free again: a new stream is admitted.
     expect((await play('vb.cam-hall')).status).toBe(200);
+  });
+
+  it('lets an alarm-linked request pre-empt a routine one: its viewer is cut and told why when it asks again', async () => {
+    const routine = await Promise.all(['vb.cam-counter', 'vb.cam-hall'].map((id) => play(id)));
+    expect(routine.map((r) => r.status)).toEqual([200, 200]);
+    const viewers = await Promise.all(
+      routine.map(async (r) => {
+        const grant = (await r.json()) as PlayResponse;
+        return { cameraId: grant.cameraId, stream: holdStream(grant.url) };
+      }),
+    );
+    try {
+      await waitFor('both routine streams flowing', () => viewers.every((v) => v.stream.bytes() > 50_000), 20_000, 100);
+      // The link holds two CIF streams; alarm video for a third camera takes the place of one of them.
+      const alarm = await play('vb.cam-vault', { profile: 'sub', purpose: 'alarm' });
+      expect(alarm.status).toBe(200);
+      const alarmGrant = (await alarm.json()) as PlayResponse;
+      const cut = await Promise.race(viewers.map((v) => v.stream.ended.then(() => v)));
+      const kept = viewers.find((v) => v !== cut)!;
+      expect(await framesFrom(alarmGrant.url, 3)).toBeGreaterThanOrEqual(20);
+      const keptBytes = kept.stream.bytes();
+      await waitFor(
+        'the other routine stream still flowing',
+        () => kept.stream.bytes() > keptBytes + 10_000,
+        5_000,
+        100,
+      );
+
+      const again = await play(cut.cameraId);
+      expect(again.status).toBe(409);
+      const refusal = (await again.json()) as ApiError;
+      expect(refusal.error.code).toBe('preempted');
+      expect(refusal.error.message).toContain('alarm');
+      expect(refusal.error.link?.streams).toContainEqual(
+        expect.objectContaining({ cameraId: 'vb.cam-vault', purpose: 'alarm', heldBy: 'vc-op@vc' }),
+      );
+      // The branch stops pulling the pre-empted camera instead of holding the link for a grace period.
+      await waitFor('the pre-empted camera no longer pulled', async () => !(await encoding(cut.cameraId)), 15_000, 250);
+    } finally {
+      viewers.forEach((v) => v.stream.stop());
+    }
   });
 });

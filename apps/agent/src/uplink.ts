@@ -13,6 +13,7 @@ import {
   type Alarm,
   type Catalog,
   type Command,
+  type CommandErrorCode,
   type CommandName,
   type CommandReply,
   type PatrolReport,
@@ -463,7 +464,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     }
   }
 
-  private refusal(correlationId: string, code: string, message: string): CommandReply {
+  private refusal(correlationId: string, code: CommandErrorCode, message: string): CommandReply {
     return { correlationId, from: this.nodeId, ok: false, error: { code, message: message.slice(0, 500) } };
   }
 

@@ -199,11 +199,11 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
               return { ...(await live.playForParent(args)) };
             } catch (error) {
               // The parent maps the code back to what its officer sees (link_full, camera_offline, …).
-              throw error instanceof HttpError ? new CommandError(error.code, error.message) : error;
+              throw error instanceof HttpError ? CommandError.from(error) : error;
             }
           }
           default:
-            throw new CommandError('unsupported', `a center does not handle ${command.name}`);
+            throw new CommandError('unsupported_command', `a center does not handle ${command.name}`);
         }
       },
     });

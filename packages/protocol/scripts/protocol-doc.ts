@@ -8,6 +8,7 @@ import { CLIENT_TO_SERVER_EVENTS, SERVER_TO_CLIENT_EVENTS, type SocketEventDoc }
 import { DOWN_EXAMPLES, EXAMPLE_TOPIC_NODE, UP_EXAMPLES } from '../src/examples.js';
 import {
   ALL_UP,
+  COMMAND_ERROR_CODES,
   CommandArgs,
   DOWN_DELIVERY,
   DOWN_MESSAGES,
@@ -185,6 +186,7 @@ function commandsSection(): string {
     json(jsonSchema(CommandArgs[name])),
     '',
   ]);
+  const errors = Object.entries(COMMAND_ERROR_CODES).map(([name, text]) => `| ${code(name)} | ${text} |`);
   return [
     '## Commands',
     '',
@@ -196,6 +198,14 @@ function commandsSection(): string {
     ...rows,
     '',
     ...schemas,
+    '### Reply error codes',
+    '',
+    `A refused command's [${code('up/reply')}](#upreply) carries ${code('error.code')}, one of these, and a`,
+    `${code('message')} for people. A receiver reads a code it does not know as ${code('failed')}.`,
+    '',
+    '| code | meaning |',
+    '| --- | --- |',
+    ...errors,
   ].join('\n');
 }
 

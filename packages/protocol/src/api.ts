@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlarmInputEntry, CameraEntry, DeviceEntry, NodeEntry } from './catalog.js';
-import { Alarm, PtzAction, StreamProfileName } from './messages.js';
+import { Alarm, LinkUsage, PtzAction, StreamProfileName, StreamPurpose } from './messages.js';
 import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
 import { EntityId, NodeId, Timestamp } from './ids.js';
 
@@ -11,7 +11,7 @@ export const ApiError = z.strictObject({
     message: z.string(),
     fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
     /** With `link_full`: who is using the link that refused the stream. */
-    link: z.lazy(() => LinkUsage).optional(),
+    link: LinkUsage.optional(),
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
@@ -117,11 +117,6 @@ export const HealthResponse = z.strictObject({
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
-/** Why a stream is wanted; it orders admission on a full link (SPEC T3): alarm video first, bulk uploads last. */
-export const STREAM_PURPOSES = ['alarm', 'live', 'playback', 'bulk'] as const;
-export const StreamPurpose = z.enum(STREAM_PURPOSES);
-export type StreamPurpose = z.infer<typeof StreamPurpose>;
-
 /** POST /api/cameras/:id/play — ask to watch a camera. */
 export const PlayRequest = z.strictObject({
   /** Preferred profile; the center may serve the sub-stream when the link has no room for the main one. */
@@ -141,25 +136,6 @@ export const PlayResponse = z.strictObject({
   kbps: z.number().int().positive(),
 });
 export type PlayResponse = z.infer<typeof PlayResponse>;
-
-/** Who holds a link when a stream is refused, so the officer knows why. */
-export const LinkUsage = z.strictObject({
-  link: z.string(),
-  capacityKbps: z.number().int(),
-  usedKbps: z.number().int(),
-  streams: z.array(
-    z.strictObject({
-      cameraId: EntityId,
-      cameraName: z.string(),
-      profile: StreamProfileName,
-      kbps: z.number().int(),
-      purpose: StreamPurpose,
-      /** Who asked for it: a user and center, e.g. "fz-op@fz". */
-      heldBy: z.string(),
-    }),
-  ),
-});
-export type LinkUsage = z.infer<typeof LinkUsage>;
 
 /** POST /api/cameras/:id/ptz — steer a camera. */
 export const PtzRequest = z.discriminatedUnion('kind', [

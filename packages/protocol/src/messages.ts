@@ -64,6 +64,30 @@ export type AlarmAck = z.infer<typeof AlarmAck>;
 export const StreamProfileName = z.enum(['main', 'sub']);
 export type StreamProfileName = z.infer<typeof StreamProfileName>;
 
+/** Why a stream is wanted; it orders admission on a full link (SPEC T3): alarm video first, bulk uploads last. */
+export const STREAM_PURPOSES = ['alarm', 'live', 'playback', 'bulk'] as const;
+export const StreamPurpose = z.enum(STREAM_PURPOSES);
+export type StreamPurpose = z.infer<typeof StreamPurpose>;
+
+/** Who holds a link when a stream is refused, so the officer knows why. */
+export const LinkUsage = z.strictObject({
+  link: z.string(),
+  capacityKbps: z.number().int(),
+  usedKbps: z.number().int(),
+  streams: z.array(
+    z.strictObject({
+      cameraId: EntityId,
+      cameraName: z.string(),
+      profile: StreamProfileName,
+      kbps: z.number().int(),
+      purpose: StreamPurpose,
+      /** Who asked for it: a user and center, e.g. "fz-op@fz". */
+      heldBy: z.string(),
+    }),
+  ),
+});
+export type LinkUsage = z.infer<typeof LinkUsage>;
+
 /** Directions and lens functions of B1: pan/tilt, zoom, focus, iris, and stop. */
 export const PTZ_ACTIONS = [
   'left',
@@ -155,7 +179,7 @@ export const CommandArgs = {
   'media.play': z.strictObject({
     cameraId: EntityId,
     profile: StreamProfileName.optional(),
-    purpose: z.enum(['alarm', 'live', 'playback', 'bulk']).default('live'),
+    purpose: StreamPurpose.default('live'),
     /** Who watches at the parent, e.g. "fj-op@fj", shown to officers whose request the link refuses. */
     heldBy: z.string().min(1).max(120),
   }),
@@ -190,11 +214,51 @@ export const Command = z.strictObject({
 });
 export type Command = z.infer<typeof Command>;
 
+/**
+ * The `error.code` of a refused command (`ok: false`) and what it means. A
+ * receiver treats a code it does not know as `failed`, so a newer node may add
+ * codes without breaking an older center.
+ */
+export const COMMAND_ERROR_CODES = {
+  expired: 'The command arrived after its `expiresAt`; it was not acted on.',
+  wrong_target: 'The command reached a node other than its `target`.',
+  unknown_target: 'No center on the way knows a route to the `target`.',
+  unknown_command: 'The receiver does not know the command `name`.',
+  invalid_command: 'The command is not valid JSON or does not match the command schema.',
+  invalid_args: 'The `args` do not match the schema of the command.',
+  unsupported_command: 'The receiver knows the command but does not handle it (e.g. `stream.start` sent to a center).',
+  timeout: 'Added by the issuing center: no reply came before the command expired.',
+  failed: 'The receiver tried and failed for a reason without a code of its own; `message` says why.',
+  unknown_camera: 'No camera with that id at the branch.',
+  no_stream: 'The camera has no RTSP URL for the requested profile.',
+  video_disabled: 'The center runs without live video.',
+  not_found: 'A center has no such camera, or no stream of that profile.',
+  camera_offline: 'The branch is offline or its camera delivers no video.',
+  link_full: 'The link to the branch has no room for the stream; `link` lists who uses it.',
+  preempted:
+    'The stream was cut a moment ago for more urgent video on the same link (alarm video before live viewing); `link` lists who uses it.',
+  no_ptz: 'The camera cannot pan, tilt or zoom.',
+  unsupported_action: 'The camera cannot do this PTZ action (e.g. no focus control).',
+  ptz_unreachable: "The camera's PTZ service (ONVIF or the simulator) cannot be reached.",
+  ptz_refused: "The camera's PTZ service answered with an error.",
+  ptz_unknown_camera: "The camera's PTZ service does not know the camera.",
+  ptz_failed: 'The PTZ request failed on the camera.',
+} as const satisfies Record<string, string>;
+export type CommandErrorCode = keyof typeof COMMAND_ERROR_CODES;
+
 export const CommandReply = z.strictObject({
   correlationId: CorrelationId,
   from: NodeId,
   ok: z.boolean(),
   result: z.record(z.string(), z.unknown()).optional(),
-  error: z.strictObject({ code: z.string().max(60), message: z.string().max(500) }).optional(),
+  error: z
+    .strictObject({
+      /** One of `COMMAND_ERROR_CODES`; an unknown one is read as `failed`. */
+      code: z.string().max(60),
+      message: z.string().max(500),
+      /** With `link_full` and `preempted`: who uses the link, so the officer far up the tree knows why. */
+      link: LinkUsage.optional(),
+    })
+    .optional(),
 });
 export type CommandReply = z.infer<typeof CommandReply>;

@@ -43,6 +43,7 @@ async function startCenter(ensure: (stream: string) => Promise<void>, release: (
       upstreams.push(`stop ${stream}`);
       await release(stream);
     },
+    disconnectViewers: (stream) => server.disconnectPlayers(stream),
     log,
   });
   holder.service = service;

@@ -45,6 +45,8 @@ export interface MediaServer {
   httpPort: number;
   /** Streams with a live publisher right now. */
   publishing(): string[];
+  /** Ends every play of `stream` now (a pre-empted stream); returns how many were cut. */
+  disconnectPlayers(stream: string): number;
   close(): Promise<void>;
 }
 
@@ -246,6 +248,18 @@ export async function startMediaServer(opts: MediaServerOptions): Promise<MediaS
       [...Context.broadcasts.entries()]
         .filter(([, b]) => b.publisher !== null)
         .map(([path]) => path.split('/')[2] ?? path),
+    disconnectPlayers: (stream) => {
+      let cut = 0;
+      for (const play of plays.values()) {
+        const session = play.stream === stream ? Context.sessions.get(play.id) : undefined;
+        if (session) {
+          // Ends the FLV response or the RTMP socket; donePlay then reports the viewer gone as usual.
+          session.close();
+          cut += 1;
+        }
+      }
+      return cut;
+    },
     close: () => {
       closing ??= (async () => {
         const closed = [once(httpServer, 'close'), once(tcpServer, 'close')];

@@ -11,6 +11,7 @@ describe('media service', () => {
   let calls: string[];
   let failNext: Error | null;
   let service: MediaService;
+  let cut: string[];
   const play = (id: string, stream = 'fz-1Dc1Xsub'): PlaySession => ({
     id,
     stream,
@@ -22,6 +23,7 @@ describe('media service', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: T0 });
     calls = [];
+    cut = [];
     failNext = null;
     service = new MediaService({
       secret: SECRET,
@@ -43,6 +45,10 @@ describe('media service', () => {
       releaseUpstream: async (_key, stream) => {
         calls.push(`release ${stream}`);
         await Promise.resolve();
+      },
+      disconnectViewers: (stream) => {
+        cut.push(stream);
+        return 2;
       },
       log: pino({ level: 'silent' }),
       timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
@@ -116,6 +122,29 @@ describe('media service', () => {
     await service.requestPlay({ cameraId: 'fz-1.c1', profile: 'sub' });
     expect(service.authorize('publish', 'fz-1Dc1Xsub', q).ok).toBe(true);
     expect(service.authorize('publish', 'fz-1Dc1Xsub', { ...q, sig: q.sig!.replace(/.$/, 'x') }).ok).toBe(false);
+  });
+
+  it('refuses a still-valid URL once its stream went idle, so only a fresh request (through the budget) restarts it', async () => {
+    const grant = await service.requestPlay({ cameraId: 'fz-1.c1', profile: 'sub' });
+    expect(service.authorize('play', grant.stream, queryOf(grant.url)).ok).toBe(true);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(service.authorize('play', grant.stream, queryOf(grant.url))).toEqual({ ok: false, reason: 'not_open' });
+    expect(calls).toEqual(['ensure fz-1.c1/sub fz-1Dc1Xsub', 'release fz-1Dc1Xsub']);
+  });
+
+  it('evicts a pre-empted stream at once: viewers cut, URLs void, upstream stopped without waiting for the grace', async () => {
+    const grant = await service.requestPlay({ cameraId: 'fz-1.c1', profile: 'sub' });
+    service.playStarted(play('p1'));
+    expect(service.evict(grant.stream)).toBe(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cut).toEqual(['fz-1Dc1Xsub']);
+    expect(calls).toEqual(['ensure fz-1.c1/sub fz-1Dc1Xsub', 'release fz-1Dc1Xsub']);
+    expect(service.isDemanded(grant.stream)).toBe(false);
+    expect(service.authorize('play', grant.stream, queryOf(grant.url))).toEqual({ ok: false, reason: 'not_open' });
+    // The media server then reports the cut viewer gone: no second stop after a grace.
+    service.playEnded(play('p1'));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(calls).toHaveLength(2);
   });
 
   it('stops every running upstream on close', async () => {

@@ -35,6 +35,8 @@ export interface MediaServiceOptions {
   ensureUpstream(key: StreamKey, stream: string): Promise<void>;
   /** Nobody watches any more (after the grace): stop the push or the relay. */
   releaseUpstream(key: StreamKey, stream: string): Promise<void>;
+  /** Ends every play of `stream` on the media server now; returns how many were cut. */
+  disconnectViewers(stream: string): number;
   log: Logger;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
@@ -104,7 +106,10 @@ export class MediaService {
   authorize(access: MediaAccess, stream: string, query: Record<string, string | string[] | undefined>): AccessVerdict {
     const nowSec = Math.floor(this.now() / 1000);
     if (access === 'play') {
-      return verifyToken(this.opts.secret, 'play', stream, query, nowSec);
+      const verdict = verifyToken(this.opts.secret, 'play', stream, query, nowSec);
+      // A URL is issued only with the stream demanded; once it went idle or was pre-empted, an old URL would
+      // bring the branch's push back up without passing the link budget. The player asks for a fresh one.
+      return verdict.ok && !this.registry.isDemanded(stream) ? { ok: false, reason: 'not_open' } : verdict;
     }
     // An agent's ffmpeg that restarts reuses the key it was given; while the stream is still wanted that
     // is legitimate even after the key's expiry, so only an unwanted stream enforces it.
@@ -131,6 +136,19 @@ export class MediaService {
   playEnded(play: PlaySession): void {
     this.opts.log.info({ stream: play.stream, sub: play.sub, peer: play.peer }, 'viewer left');
     this.registry.viewerLeft(play.stream, play.id);
+  }
+
+  /**
+   * Cuts a stream now, whoever watches, because more urgent video needs its
+   * link: the viewers are disconnected, URLs already issued stop working and the
+   * upstream stops without a grace period. Returns how many viewers were cut.
+   */
+  evict(stream: string): number {
+    this.registry.drop(stream);
+    const cut = this.opts.disconnectViewers(stream);
+    this.opts.log.warn({ stream, viewers: cut }, 'stream pre-empted: viewers cut, upstream stopping');
+    void this.releaseNow(stream);
+    return cut;
   }
 
   viewerCount(stream: string): number {

@@ -1,14 +1,31 @@
-import { newCorrelationId, type Command, type CommandName, type CommandReply } from '@bsm/protocol';
+import {
+  COMMAND_ERROR_CODES,
+  newCorrelationId,
+  type Command,
+  type CommandErrorCode,
+  type CommandName,
+  type CommandReply,
+  type LinkUsage,
+} from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import type { CenterBus } from '../broker/bus.js';
 import type { NodeIndex } from './node-index.js';
 
+/** Thrown by a local command handler to refuse with a code of `COMMAND_ERROR_CODES` instead of `failed`. */
 export class CommandError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: CommandErrorCode,
     message: string,
+    /** With `link_full` and `preempted`: who uses the link. */
+    readonly link?: LinkUsage,
   ) {
     super(message);
+  }
+
+  /** The refusal a parent center reads for an API error raised while serving its command. */
+  static from(error: { code: string; message: string; link?: LinkUsage | undefined }): CommandError {
+    const code = Object.hasOwn(COMMAND_ERROR_CODES, error.code) ? (error.code as CommandErrorCode) : 'failed';
+    return new CommandError(code, error.message, error.link);
   }
 }
 
@@ -102,11 +119,11 @@ export class CommandRouter {
   }
 
   private async dispatch(command: Command): Promise<CommandReply | null> {
-    const fail = (code: string, message: string): CommandReply => ({
+    const fail = (code: CommandErrorCode, message: string, link?: LinkUsage): CommandReply => ({
       correlationId: command.id,
       from: this.selfId,
       ok: false,
-      error: { code, message },
+      error: { code, message: message.slice(0, 500), ...(link ? { link } : {}) },
     });
     if (Date.parse(command.expiresAt) < Date.now()) {
       return fail('expired', 'command arrived after it expired');
@@ -117,7 +134,7 @@ export class CommandRouter {
         return { correlationId: command.id, from: this.selfId, ok: true, result };
       } catch (error) {
         return error instanceof CommandError
-          ? fail(error.code, error.message)
+          ? fail(error.code, error.message, error.link)
           : fail('failed', (error as Error).message);
       }
     }

@@ -21,7 +21,7 @@ import { streamNameOf } from '../media/stream-name.js';
 import { MediaService } from '../media/media-service.js';
 import type { StreamKey } from '../media/stream-name.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
-import { LinkBudget, streamKey, type StreamOption } from './link-budget.js';
+import { LinkBudget, streamKey, type StreamClaim, type StreamOption } from './link-budget.js';
 import type { NodeIndex } from './node-index.js';
 import { PtzLocks } from './ptz-lock.js';
 
@@ -35,6 +35,15 @@ export interface LiveVideoDeps {
 }
 
 const PROFILE_ORDER: Record<StreamProfileName, StreamProfileName[]> = { main: ['main', 'sub'], sub: ['sub'] };
+
+/** How long a refusal of a pre-empted stream says "pre-empted" rather than just "link full". */
+const PREEMPTION_MEMORY_MS = 10 * 60_000;
+
+interface Preemption {
+  /** The more urgent stream that took the link. */
+  by: Pick<StreamClaim, 'cameraName' | 'purpose' | 'heldBy'>;
+  at: number;
+}
 
 /**
  * Live video at this center: a play request is checked against the user's
@@ -50,6 +59,8 @@ export class LiveVideo {
   private readonly relays = new Map<string, SupervisedProcess>();
   /** The child's play URL fetched during admission, used for the relay's first start. */
   private readonly childUrls = new Map<string, string>();
+  /** Streams cut for more urgent video, by budget key, so their viewers are told why they cannot come back. */
+  private readonly preemptions = new Map<string, Preemption>();
 
   private constructor(
     private readonly deps: LiveVideoDeps,
@@ -63,8 +74,9 @@ export class LiveVideo {
   static async start(deps: LiveVideoDeps): Promise<LiveVideo> {
     const { config, log } = deps;
     const secret = config.media.secretFile ? readFileSync(config.media.secretFile) : randomBytes(32);
+    // Links are `branch:<id>` (a branch's uplink to us) or `center:<id>` (a child center's link to us).
     const budget = new LinkBudget((link) =>
-      link.startsWith('branch:') ? config.links.branchUplinkKbps : Number.MAX_SAFE_INTEGER,
+      link.startsWith('branch:') ? config.links.branchUplinkKbps : config.links.childCenterKbps,
     );
     // The media service needs the server's ports and the server asks the service; tie them with a late binding.
     let media: MediaService | null = null;
@@ -92,6 +104,7 @@ export class LiveVideo {
       ensureUpstream: (key, stream) =>
         live ? live.ensureUpstream(key, stream) : Promise.reject(new Error('starting')),
       releaseUpstream: (key) => (live ? live.releaseUpstream(key) : Promise.resolve()),
+      disconnectViewers: (stream) => server.disconnectPlayers(stream),
     });
     live = new LiveVideo(deps, server, media, budget);
     log.info({ rtmpPort: server.rtmpPort, httpPort: server.httpPort }, 'media server ready');
@@ -176,12 +189,7 @@ export class LiveVideo {
         );
         const granted = reply.ok ? reply.result : undefined;
         if (!granted || typeof granted.url !== 'string' || (granted.profile !== 'main' && granted.profile !== 'sub')) {
-          const code = reply.error?.code ?? 'relay_failed';
-          throw new HttpError(
-            code === 'link_full' ? 409 : code === 'not_found' ? 404 : 503,
-            code,
-            reply.error?.message ?? `${child} did not grant the stream`,
-          );
+          throw refusalFromChild(reply, child);
         }
         const profile = granted.profile;
         options = options.filter((o) => o.profile === profile);
@@ -198,10 +206,20 @@ export class LiveVideo {
       links: [link],
     });
     if (!admission.ok) {
+      const preemption = this.recentPreemption(options.map((o) => streamKey(cameraId, o.profile)));
+      if (preemption) {
+        throw new HttpError(
+          409,
+          'preempted',
+          `${camera.name} was cut for ${preemption.by.purpose} video of ${preemption.by.cameraName} (${preemption.by.heldBy})`,
+          undefined,
+          admission.link,
+        );
+      }
       throw new HttpError(409, 'link_full', `the link ${link} is full`, undefined, admission.link);
     }
     for (const victim of admission.preempted) {
-      this.deps.log.warn({ stream: victim.key, by: cameraId }, 'stream pre-empted by a more urgent one');
+      this.preempt(victim, admission.claim);
     }
     const profile = admission.claim.profile;
     try {
@@ -213,6 +231,34 @@ export class LiveVideo {
       }
       throw error instanceof HttpError ? error : new HttpError(503, 'camera_offline', (error as Error).message);
     }
+  }
+
+  /**
+   * Makes room on the link for more urgent video (SPEC T3): the budget has
+   * already dropped the victim's claim; here its viewers are cut and the
+   * branch stops pushing it at once, rather than after the grace period.
+   */
+  private preempt(victim: StreamClaim, by: StreamClaim): void {
+    this.preemptions.set(victim.key, {
+      by: { cameraName: by.cameraName, purpose: by.purpose, heldBy: by.heldBy },
+      at: Date.now(),
+    });
+    const stream = streamNameOf({ cameraId: victim.cameraId, profile: victim.profile });
+    this.deps.log.warn(
+      { stream, purpose: victim.purpose, heldBy: victim.heldBy, by: by.key, byPurpose: by.purpose },
+      'stream pre-empted by more urgent video',
+    );
+    this.media.evict(stream);
+  }
+
+  private recentPreemption(keys: string[]): Preemption | undefined {
+    const now = Date.now();
+    for (const [key, p] of this.preemptions) {
+      if (now - p.at > PREEMPTION_MEMORY_MS) {
+        this.preemptions.delete(key);
+      }
+    }
+    return keys.map((k) => this.preemptions.get(k)).find((p) => p !== undefined);
   }
 
   private async isOnline(nodeId: string): Promise<boolean> {
@@ -273,6 +319,13 @@ export class LiveVideo {
           'media',
         );
         if (!reply.ok || typeof reply.result?.url !== 'string') {
+          const code = reply.error?.code;
+          if (code === 'preempted' || code === 'link_full') {
+            // The child gave its link to more urgent video: our viewers are cut too and told why on their
+            // next request, instead of a relay retrying into a stream that is gone.
+            this.deps.log.warn({ stream, code }, 'relayed stream refused by the child center; cutting it here');
+            this.media.evict(stream);
+          }
           throw new Error(reply.error?.message ?? `${child} did not grant ${stream}`);
         }
         return reply.result.url;
@@ -335,4 +388,17 @@ export class LiveVideo {
     await this.media.close();
     await this.server.close();
   }
+}
+
+/** The error an officer at this center sees when the child center refuses to relay a stream. */
+function refusalFromChild(reply: CommandReply, child: string): HttpError {
+  const code = reply.error?.code ?? 'relay_failed';
+  const status = code === 'link_full' || code === 'preempted' ? 409 : code === 'not_found' ? 404 : 503;
+  return new HttpError(
+    status,
+    code,
+    reply.error?.message ?? `${child} did not grant the stream`,
+    undefined,
+    reply.error?.link,
+  );
 }

@@ -192,6 +192,8 @@ export const en: Messages = {
       bulk: 'bulk upload',
     },
     error: {
+      preempted: 'Cut for more urgent video on the same link',
+      preemptedOn: 'Cut for more urgent video on the same link ({{link}}: {{used}} / {{capacity}} kbit/s in use)',
       linkFull: 'Link bandwidth is full',
       linkFullOn: 'Link bandwidth is full ({{link}}: {{used}} / {{capacity}} kbit/s in use)',
       linkHolder: '{{camera}} · {{profile}} · {{kbps}} kbit/s · {{purpose}} · {{heldBy}}',

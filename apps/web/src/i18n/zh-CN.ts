@@ -195,6 +195,8 @@ export const zhCN = {
       bulk: '批量上传',
     },
     error: {
+      preempted: '已被同一线路上更紧急的视频抢占',
+      preemptedOn: '已被同一线路上更紧急的视频抢占（{{link}}：已用 {{used}} / {{capacity}} kbit/s）',
       linkFull: '线路带宽已满',
       linkFullOn: '线路带宽已满（{{link}}：已用 {{used}} / {{capacity}} kbit/s）',
       linkHolder: '{{camera}} · {{profile}} · {{kbps}} kbit/s · {{purpose}} · {{heldBy}}',

@@ -42,6 +42,16 @@ describe('play errors', () => {
     expect(text.lines).toEqual(['金库门 · 主码流 · 768 kbit/s · 报警联动 · fz-op@fz']);
   });
 
+  it('say 已被抢占 when the stream was cut for alarm video, and who took the link', async () => {
+    const t = await translator('zh-CN');
+    const body = { error: { ...linkFullBody.error, code: 'preempted', message: 'cut for alarm video' } };
+    const info = playErrorInfo(errorFromResponseBody(409, 'Conflict', body));
+    expect(info).toMatchObject({ code: 'preempted', retry: true });
+    const text = playErrorText(info, t);
+    expect(text.title).toContain('已被同一线路上更紧急的视频抢占');
+    expect(text.lines).toEqual(['金库门 · 主码流 · 768 kbit/s · 报警联动 · fz-op@fz']);
+  });
+
   it('say it in English when the officer chose English', async () => {
     const t = await translator('en');
     const text = playErrorText(playErrorInfo(errorFromResponseBody(409, 'Conflict', linkFullBody)), t);

@@ -39,13 +39,15 @@ export interface PlayErrorText {
 
 export function playErrorText(info: PlayErrorInfo, t: TFunction): PlayErrorText {
   switch (info.code) {
+    case 'preempted':
     case 'link_full': {
       const link = info.link;
       if (link === undefined) {
-        return { title: t('video.error.linkFull'), lines: [] };
+        return { title: t(info.code === 'preempted' ? 'video.error.preempted' : 'video.error.linkFull'), lines: [] };
       }
+      const usage = { link: link.link, used: link.usedKbps, capacity: link.capacityKbps };
       return {
-        title: t('video.error.linkFullOn', { link: link.link, used: link.usedKbps, capacity: link.capacityKbps }),
+        title: t(info.code === 'preempted' ? 'video.error.preemptedOn' : 'video.error.linkFullOn', usage),
         lines: link.streams.map((stream) =>
           t('video.error.linkHolder', {
             camera: stream.cameraName,
