@@ -5,6 +5,7 @@ import { ensureWebBuilt, startNetwork, Topology, type NetworkHandle } from '@bsm
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
+import { pidsWhere } from '../support/processes.js';
 import { waitFor } from '../support/wait.js';
 import { launchBrowser } from './support/browser.js';
 import { LoginPage } from './pages/login-page.js';
@@ -119,6 +120,43 @@ describe('video wall in the browser', () => {
       10_000,
     );
     expect(await wall.cell('tw-a.cam-hall').getAttribute('data-state')).toBe('playing');
+  });
+
+  it('brings the picture back by itself within 5 s when the branch push ffmpeg dies', async () => {
+    const camera = 'tw-b.cam-counter';
+    const cellIndex = Number(await wall.cell(camera).getAttribute('data-cell-index'));
+    /** Camera time (burnt-in clock) and presentation time of the newest frame the cell showed. */
+    const newestFrame = (): Promise<{ cameraMs: number; at: number } | null> =>
+      wall.page.evaluate((i) => {
+        type Sample = { at: number; latencyMs: number | null };
+        const page = globalThis as unknown as { __bsmVideoStats?: Record<number, Sample[]> };
+        const samples = page.__bsmVideoStats?.[i] ?? [];
+        const last = [...samples].reverse().find((s) => s.latencyMs !== null);
+        return last ? { cameraMs: last.at - (last.latencyMs ?? 0), at: last.at } : null;
+      }, cellIndex);
+    const pushes = pidsWhere(
+      (args) =>
+        args[0]?.includes('ffmpeg') === true &&
+        args.some((a) => a.includes(`/${camera}/`)) &&
+        args.some((a) => a.startsWith('rtmp://')),
+    );
+    expect(pushes).toHaveLength(1);
+    process.kill(pushes[0]!, 'SIGKILL');
+    const killedAt = Date.now();
+    // A frame the camera took after the kill is on screen: the picture is live again, not frozen.
+    const back = await waitFor(
+      'a frame taken after the kill',
+      async () => {
+        const frame = await newestFrame();
+        return frame !== null && frame.cameraMs > killedAt ? frame : undefined;
+      },
+      15_000,
+      50,
+    );
+    console.log(`picture back ${back.at - killedAt} ms after the push ffmpeg was killed`);
+    expect(back.at - killedAt).toBeLessThan(5_000);
+    // The cell's watchdog (every 500 ms) then says so too.
+    await expect.poll(() => wall.cell(camera).getAttribute('data-state'), { timeout: 2_000 }).toBe('playing');
   });
 
   it('stops the branches pushing a grace period after the cells are closed', async () => {

@@ -70,7 +70,9 @@ export interface SupervisedProcessEvents {
   backoff: [delayMs: number, failures: number];
 }
 
-const DEFAULT_BACKOFF: Required<BackoffOptions> = { initialMs: 1_000, maxMs: 30_000, factor: 2, stableMs: 30_000 };
+// A push that dies after running well (a camera reboot, a dropped link) is back within a second; one that keeps
+// failing backs off to a retry every 30 s.
+const DEFAULT_BACKOFF: Required<BackoffOptions> = { initialMs: 250, maxMs: 30_000, factor: 2, stableMs: 30_000 };
 const DEFAULT_STOP: Required<StopOptions> = { input: 'q', graceMs: 2_000, termMs: 3_000 };
 /** Longer lines are cut: a process spewing binary on stderr must not grow our memory. */
 const MAX_LINE = 1_000;
