@@ -91,6 +91,19 @@ the health of each device. QoS 0: a lost report is replaced by the next one.`,
 that receives a reply for a command it forwarded publishes it unchanged on its own \`up/reply\` topic, one hop
 further up.`,
   },
+  event: {
+    by: 'a center, to its parent',
+    text: `Handling events of alarms (see [Alarm handling](#alarm-handling-the-same-state-on-every-tier)): an officer's
+action, an escalation, a restore. Every event is made once, where it happened, with a ULID \`id\`, and never changes;
+a center sends up the events made at it or received from below, in the order it stored them, and \`upTo\` is its own
+position after the last one. The parent stores them (deduplicated by \`id\`) and answers with \`down/ack\`
+\`eventsUpTo\`; until then the child sends them again after a reconnect.`,
+  },
+  'event-ack': {
+    by: 'a center, to its parent',
+    text: `The child stored the parent's \`down/event\` batches up to the parent's position \`upTo\`; the parent does not
+send them again.`,
+  },
 };
 
 const DOWN_TEXT: Record<DownKind, { by: string; text: string }> = {
@@ -107,7 +120,13 @@ command answers itself with \`ok: false\`. \`args\` must match the command's arg
     by: 'a center, to the node that sent it alarms',
     text: `Sent after the receiver has **stored** the alarms listed in \`ids\`; only then may the sender drop them from its
 outbox. \`refused\` lists alarms the receiver will never take, with the reason; the sender drops them too and logs
-it.`,
+it. \`eventsUpTo\` acknowledges the sender's \`up/event\` batches up to that position.`,
+  },
+  event: {
+    by: 'a center, to a child center on the path of the alarms concerned',
+    text: `Handling events of alarms that came up through the child, made at this center or above it (an officer at the
+provincial center closed an alarm the city center escalated). \`upTo\` is the parent's position after the last event;
+the child stores the events (deduplicated by \`id\`) and answers with \`up/event-ack\`. Branches never receive it.`,
   },
 };
 
@@ -251,6 +270,7 @@ enough to implement a branch agent (for example on a DVR/NVR) without reading ou
 - [Payloads](#payloads)
 - [Alarms: store before ack, dedupe by id](#alarms-store-before-ack-dedupe-by-id)
 - [Commands: down the tree and back](#commands-down-the-tree-and-back)
+- [Alarm handling: the same state on every tier](#alarm-handling-the-same-state-on-every-tier)
 - [Catalog: full, delta, resync](#catalog-full-delta-resync)
 - [Messages](#messages)
 - [Commands](#commands)
@@ -315,6 +335,24 @@ whose subtree holds the target. The target answers with \`up/reply\` carrying \`
 and each center relays the reply one hop up until it reaches the center that issued the command. Every command has an
 \`expiresAt\`: a node that receives it later refuses it instead of acting late (a PTZ move or a test alarm an hour late
 is worse than none).
+
+## Alarm handling: the same state on every tier
+
+An alarm's handling is a list of events (\`acknowledge\`, \`verify\`, \`dispatch\`, \`false_alarm\`, \`test\`, \`hold\`,
+\`resume\`, \`close\`, \`note\`, \`step\`, \`reset\`, \`restore\`, \`escalate\`, \`received\`) and its state is what the
+events add up to, applied in (\`at\`, \`id\`) order by the rules in \`packages/protocol/src/alarm-workflow.ts\`: an
+event that is not allowed in the state reached so far is skipped, so when two tiers act at once the first action wins
+everywhere. Events travel up with \`up/event\` and down to every center on the alarm's \`path\` with \`down/event\`,
+each acknowledged by position, so every center on the path ends with the same events and the same state.
+
+- **Restore** signals from a branch travel as alarms with \`signal: "restore"\` (same outbox, \`seq\` and ack); the
+  first center turns one into a \`restore\` event on the open alarms of the same input (or zone) and type. A restore
+  never closes an alarm; panic and duress stay latched until an officer \`reset\`s them.
+- **Escalation**: the first center to receive an alarm must acknowledge it within its deadline (by type and
+  priority, 60 s by default); otherwise it sends an \`escalate\` event naming its parent (\`reason: "deadline"\`), and
+  the parent alerts its officers. Panic, duress and vault-door alarms are escalated at once (\`reason: "immediate"\`)
+  while still handled locally. A parent that receives an escalation long after its \`dueAt\` (it or its link was
+  down) shows it as late.
 
 ## Catalog: full, delta, resync
 

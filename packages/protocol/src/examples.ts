@@ -222,6 +222,34 @@ export const UP_EXAMPLES: { readonly [K in UpKind]: UpMessage<K> } = {
     ok: true,
     result: { alarmId: '01KAFE3XTW47H6H98ZS19K9D52' },
   },
+
+  event: {
+    events: [
+      {
+        id: '01KAFE4M2Q8YV3T5R7N9P1X6ZB',
+        alarmId: VAULT_ALARM_ID,
+        origin: BRANCH,
+        at: '2025-11-20T02:13:09.120+08:00',
+        node: CENTER,
+        by: 'system',
+        action: 'escalate',
+        escalation: { from: CENTER, to: 'fz', reason: 'immediate', dueAt: '2025-11-20T02:13:09.120+08:00' },
+      },
+      {
+        id: '01KAFE5B7C1HJ9K2M4N6P8Q0RS',
+        alarmId: VAULT_ALARM_ID,
+        origin: BRANCH,
+        at: '2025-11-20T02:13:31.870+08:00',
+        node: CENTER,
+        by: 'lin.wei@fz-gulou',
+        byName: '林伟',
+        action: 'acknowledge',
+      },
+    ],
+    upTo: 48_213,
+  },
+
+  'event-ack': { upTo: 9_377 },
 };
 
 export const DOWN_EXAMPLES: { readonly [K in DownKind]: DownMessage<K> } = {
@@ -239,10 +267,36 @@ export const DOWN_EXAMPLES: { readonly [K in DownKind]: DownMessage<K> } = {
     ids: [VAULT_ALARM_ID],
     refused: [],
   },
+
+  event: {
+    events: [
+      {
+        id: '01KAFE7D3F5G7H9J1K3M5N7P9Q',
+        alarmId: VAULT_ALARM_ID,
+        origin: BRANCH,
+        at: '2025-11-20T02:16:02.310+08:00',
+        node: 'fz',
+        by: 'chen.yu@fz',
+        byName: '陈宇',
+        action: 'note',
+        note: '已通知鼓楼分局，派员到场',
+      },
+    ],
+    upTo: 9_377,
+  },
 };
 
 /** The node whose topic each example is published under (`bsm/v1/<node>/up|down/<kind>`). */
 export const EXAMPLE_TOPIC_NODE: { readonly up: Record<UpKind, string>; readonly down: Record<DownKind, string> } = {
-  up: { status: BRANCH, states: CENTER, catalog: BRANCH, alarm: BRANCH, patrol: BRANCH, reply: BRANCH },
-  down: { command: BRANCH, ack: BRANCH },
+  up: {
+    status: BRANCH,
+    states: CENTER,
+    catalog: BRANCH,
+    alarm: BRANCH,
+    patrol: BRANCH,
+    reply: BRANCH,
+    event: CENTER,
+    'event-ack': CENTER,
+  },
+  down: { command: BRANCH, ack: BRANCH, event: CENTER },
 };

@@ -7,3 +7,4 @@ export * from './decode.js';
 export * from './api.js';
 export * from './socket.js';
 export * from './socket-events.js';
+export * from './alarm-workflow.js';

@@ -47,12 +47,21 @@ export const Alarm = z.strictObject({
   occurredAt: Timestamp,
   source: AlarmSource,
   text: z.string().max(500).optional(),
+  /**
+   * Absent means `alarm`. `restore`: the input went back to normal. It travels like an alarm (same
+   * outbox, seq and ack, so it is never lost or reordered), and a center turns
+   * it into a `restore` event on the open alarms of the same input (or zone)
+   * and type; it never closes them.
+   */
+  signal: z.enum(['alarm', 'restore']).optional(),
 });
 export type Alarm = z.infer<typeof Alarm>;
 
 /** Sent down after the receiver has stored the alarms; only then may the sender drop them from its outbox. */
 export const AlarmAck = z.strictObject({
   ids: z.array(AlarmId).max(1_000).default([]),
+  /** The receiver stored the sender's `up/event` batches up to this position of the sender. */
+  eventsUpTo: z.number().int().nonnegative().optional(),
   /** Alarms the receiver will never take (the reason says why); the sender drops them too and logs it. */
   refused: z
     .array(z.strictObject({ id: AlarmId, reason: z.string().max(200) }))

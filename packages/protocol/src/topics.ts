@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { Catalog } from './catalog.js';
 import { NodeId } from './ids.js';
+import { AlarmEventBatch, EventAck } from './alarm-workflow.js';
 import { Alarm, AlarmAck, Command, CommandReply, PatrolReport, StatesMessage, StatusMessage } from './messages.js';
 
 export const TOPIC_ROOT = 'bsm/v1';
@@ -13,12 +14,18 @@ export const UP_MESSAGES = {
   alarm: Alarm,
   patrol: PatrolReport,
   reply: CommandReply,
+  /** Handling events of alarms, from a child center (an officer's action, an escalation, a restore). */
+  event: AlarmEventBatch,
+  /** A child center's receipt of the parent's `down/event` batches. */
+  'event-ack': EventAck,
 } as const;
 
 /** Messages a center publishes to one node below it, under `bsm/v1/<nodeId>/down/<kind>`. */
 export const DOWN_MESSAGES = {
   command: Command,
   ack: AlarmAck,
+  /** Handling events of alarms that passed through the child, done at or above the parent. */
+  event: AlarmEventBatch,
 } as const;
 
 export type UpKind = keyof typeof UP_MESSAGES;
@@ -34,10 +41,13 @@ export const UP_DELIVERY: Record<UpKind, { qos: 0 | 1; retain: boolean }> = {
   alarm: { qos: 1, retain: false },
   patrol: { qos: 0, retain: false },
   reply: { qos: 1, retain: false },
+  event: { qos: 1, retain: false },
+  'event-ack': { qos: 1, retain: false },
 };
 export const DOWN_DELIVERY: Record<DownKind, { qos: 0 | 1; retain: boolean }> = {
   command: { qos: 1, retain: false },
   ack: { qos: 1, retain: false },
+  event: { qos: 1, retain: false },
 };
 
 export const upTopic = (nodeId: string, kind: UpKind): string => `${TOPIC_ROOT}/${nodeId}/up/${kind}`;
