@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '@bsm/runtime';
 import { SimulatedAlarmPanel } from '@bsm/sim';
 import { catalogContent, fullCatalog, type CatalogContent } from './catalog.js';
 import type { AgentConfig } from './config.js';
+import { startDc09Receiver, type Dc09Receiver } from './dc09/index.js';
 import { startLocalHttp, type LocalHttpServer } from './http.js';
 import { StreamPusher, type StreamPusherOptions } from './media/stream-pusher.js';
 import { Outbox, type AlarmDraft } from './outbox/index.js';
@@ -75,6 +76,7 @@ export class BranchAgent {
   private uplinkRef: Uplink | undefined;
   private http: LocalHttpServer | undefined;
   private panel: SimulatedAlarmPanel | undefined;
+  private dc09: Dc09Receiver | undefined;
   private patrolTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -119,6 +121,11 @@ export class BranchAgent {
       throw new Error('agent not started');
     }
     return this.uplinkRef;
+  }
+
+  /** The SIA DC-09 receiver, once started (undefined when disabled). */
+  get dc09Receiver(): Dc09Receiver | undefined {
+    return this.dc09;
   }
 
   /** URL of the local HTTP API, once started (undefined when disabled). */
@@ -204,6 +211,28 @@ export class BranchAgent {
           logger: this.log.child({ part: 'http' }),
         });
       }
+      if (config.dc09.enabled) {
+        // The panels' alarms take the same path as every other alarm: journaled before the panel gets its ACK.
+        this.dc09 = await startDc09Receiver({
+          config: config.dc09,
+          alarmInputs: config.alarmInputs,
+          sink: {
+            raise: (request) => this.raise(request),
+            // A restore travels like an alarm (journaled, in order); the center marks the open alarm restored.
+            restore: async (signal) => {
+              await this.raise({
+                type: signal.type,
+                ...(signal.inputId === undefined ? {} : { inputId: signal.inputId }),
+                ...(signal.zone === undefined ? {} : { zone: signal.zone }),
+                text: `${signal.label} (${signal.code})`,
+                source: 'panel',
+                signal: 'restore',
+              });
+            },
+          },
+          logger: this.log.child({ part: 'dc09' }),
+        });
+      }
       this.patrolTimer = setInterval(() => void this.patrol(), config.patrol.intervalSec * 1000);
       if (config.simulator.enabled) {
         this.panel = new SimulatedAlarmPanel({
@@ -242,6 +271,8 @@ export class BranchAgent {
     // Media and PTZ first: ffmpeg gets its clean stop and no camera is left moving.
     await Promise.all([this.pusher.stopAll(), this.ptz.close()]);
     await this.http?.close();
+    // Before the outbox closes: alarms being stored for a panel finish (or fail, and the panel sends them again).
+    await this.dc09?.close();
     await this.uplinkRef?.stop();
     await this.outboxRef?.close();
     this.phase = 'stopped';
@@ -294,10 +325,13 @@ export class BranchAgent {
     if (r.text !== undefined) {
       draft.text = r.text;
     }
+    if (r.signal === 'restore') {
+      draft.signal = 'restore';
+    }
     const alarm = await this.outbox.add(draft);
     this.log.info(
       { alarmId: alarm.id, seq: alarm.seq, type: alarm.type, priority: alarm.priority, zone: alarm.zone },
-      'alarm raised',
+      r.signal === 'restore' ? 'restore signal queued' : 'alarm raised',
     );
     return alarm;
   }

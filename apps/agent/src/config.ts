@@ -8,6 +8,7 @@ import {
   NodeEntry,
 } from '@bsm/protocol';
 import { z } from 'zod';
+import { Dc09Section, dc09ReferenceProblems, redactDc09 } from './dc09/config.js';
 
 /** Prefix of the environment overrides: `BSM_AGENT__UPLINK__URL=mqtt://…` sets `uplink.url`. */
 export const ENV_PREFIX = 'BSM_AGENT';
@@ -217,6 +218,8 @@ export const AgentConfigSchema = z
     cameras: z.array(CameraConfig).max(256).default([]),
     alarmInputs: z.array(AlarmInputConfig).max(1_000).default([]),
     simulator: SimulatorSection.prefault({}),
+    /** SIA DC-09 receiver for the branch's existing alarm panels (docs/dc09.md). */
+    dc09: Dc09Section.prefault({}),
   })
   .superRefine((c, ctx) => {
     if (c.uplink.password !== undefined && c.uplink.passwordFile !== undefined) {
@@ -255,6 +258,10 @@ export const AgentConfigSchema = z
       }
     };
     c.cameras.forEach((cam, i) => checkDevice('cameras', i, cam.deviceId));
+    const inputIds = new Set(c.alarmInputs.map((i) => i.id));
+    for (const problem of dc09ReferenceProblems(c.dc09, { inputIds, deviceIds })) {
+      ctx.addIssue({ code: 'custom', path: ['dc09', ...problem.path], message: problem.message });
+    }
     c.alarmInputs.forEach((input, i) => {
       checkDevice('alarmInputs', i, input.deviceId);
       input.linkedCameras.forEach((cameraId, j) => {
@@ -301,6 +308,7 @@ export function redactConfig(config: AgentConfig): unknown {
           ? { ...c.ptzControl, password: '[redacted]' }
           : c.ptzControl,
     })),
+    dc09: redactDc09(config.dc09),
   };
 }
 

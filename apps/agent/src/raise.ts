@@ -15,6 +15,8 @@ export const RaiseRequest = z
     source: AlarmSource.optional(),
     priority: AlarmPriority.optional(),
     linkedCameras: z.array(EntityId).max(16).optional(),
+    /** `restore`: the input (or zone) is back to normal; it travels like an alarm and never closes one. */
+    signal: Alarm.shape.signal,
   })
   .refine((r) => r.type !== undefined || r.inputId !== undefined, {
     message: `give a type (${AlarmType.options.join(', ')}) or an inputId`,
