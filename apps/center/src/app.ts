@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   CommandArgs,
+  DEFAULT_PROCEDURES,
   type CenterInfo,
   type Command,
   type CommandReply,
@@ -17,10 +18,12 @@ import { CENTER_ACCOUNT } from './broker/acl.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import type { CenterConfig } from './config.js';
 import { createDb, migrateToLatest } from './db/database.js';
-import { AlarmRepository } from './repositories/alarm.repository.js';
+import { AlarmEventRepository } from './repositories/alarm-event.repository.js';
+import { AlarmRepository, freshHandling } from './repositories/alarm.repository.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { NodeRepository } from './repositories/node.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { AlarmHandling } from './services/alarm-handling.js';
 import { AlarmIntake } from './services/alarm-intake.js';
 import { CommandError, CommandRouter } from './services/command-router.js';
 import { Ingest } from './services/ingest.js';
@@ -69,7 +72,8 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       log.info({ migrations: applied }, 'database migrated');
     }
     const nodes = new NodeRepository(db);
-    const alarms = new AlarmRepository(db);
+    const alarms = new AlarmRepository(db, (type) => config.alarms.procedures[type] ?? DEFAULT_PROCEDURES[type]);
+    const alarmEvents = new AlarmEventRepository(db);
     const users = new UserRepository(db);
     const audit = new AuditRepository(db);
     const self: NodeEntry = {
@@ -157,23 +161,47 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     });
     const realtime = new Realtime(http, { auth, index, log });
 
+    const handling = new AlarmHandling({
+      selfId: config.node.id,
+      parentId: config.parent?.id ?? null,
+      config: config.alarms,
+      alarms,
+      events: alarmEvents,
+      index,
+      log: log.child({ part: 'handling' }),
+      alarmUpdated: (view) => realtime.alarmUpdated(view),
+      sendUp: (batch) => uplink?.publishEvents(batch) ?? false,
+      sendDown: (child, batch) => {
+        bus.publishDown(child, 'event', batch);
+        return true;
+      },
+      ackChild: (child, upTo) => bus.publishDown(child, 'ack', { ids: [], refused: [], eventsUpTo: upTo }),
+      ackParent: (upTo) => uplink?.publishEventAck(upTo),
+    });
+    closers.push(() => handling.close());
+
     const intake = new AlarmIntake({
       repo: alarms,
       log: log.child({ part: 'alarms' }),
       hasParent: uplink !== null,
       sendAck: (publisher, ack) => bus.publishDown(publisher, 'ack', ack),
+      policy: (alarm, receivedAt) => handling.policy(alarm, receivedAt),
       onStored: (stored) => {
         for (const s of stored) {
+          if (s.alarm.signal === 'restore') {
+            continue;
+          }
           realtime.alarmNew(
             {
               ...s.alarm,
               receivedAt: s.receivedAt.toISOString(),
               originName: index.nameOf(s.alarm.origin),
-              status: 'new',
+              ...freshHandling(s.alarm, s, alarms.procedureOf),
             },
             s.receivedVia,
           );
         }
+        handling.onStored(stored).catch((error: unknown) => log.error({ err: error }, 'alarm handling failed'));
         uplink?.forward(stored.map((s) => ({ position: s.outboxPosition, alarm: s.alarm })));
       },
     });
@@ -239,6 +267,9 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
           uplink?.publishCatalogChange(change);
         },
         reply: (reply) => router.handleReply(reply),
+        alarmEvents: (publisher, batch) => handling.fromChild(publisher, batch),
+        alarmEventsAcked: (publisher, upTo) => handling.childAcked(publisher, upTo),
+        nodeOnline: (publisher) => handling.childConnected(publisher),
       },
     });
     bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
@@ -246,8 +277,16 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     closers.push(() => bus.stop());
     closers.push(() => intake.idle());
 
+    await handling.start();
     if (uplink) {
       uplink.onCommand((command) => router.handleFromParent(command));
+      uplink.onEvents((batch) => {
+        handling
+          .fromParent(batch)
+          .catch((error: unknown) => log.error({ err: error }, 'events from the parent failed'));
+      });
+      uplink.onEventsAcked((upTo) => handling.parentAcked(upTo));
+      uplink.onConnected(() => handling.parentConnected());
       uplink.start();
       closers.push(() => uplink.stop());
     }
@@ -277,6 +316,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       auth,
       nodes,
       alarms,
+      handling,
       index,
       log,
       health,

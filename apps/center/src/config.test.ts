@@ -110,7 +110,7 @@ describe('center configuration', () => {
     ],
     [
       'a parent on a level-1 center',
-      VALID.replace('tier: 2', 'tier: 1') + '\nparent: { url: "mqtt://p", password: x }',
+      VALID.replace('tier: 2', 'tier: 1') + '\nparent: { id: fj, url: "mqtt://p", password: x }',
       ['parent: a level-1 center has no parent'],
     ],
     [

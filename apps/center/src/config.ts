@@ -1,4 +1,4 @@
-import { Importance, NodeId, Role, Tier } from '@bsm/protocol';
+import { AlarmPriority, AlarmType, Importance, NodeId, ProcedureStep, Role, Tier } from '@bsm/protocol';
 import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65_535);
@@ -26,6 +26,8 @@ const ExternalBroker = z.strictObject({
 });
 
 const ParentUplink = z.strictObject({
+  /** The parent center's node id: alarms not handled here in time are escalated to it by name. */
+  id: NodeId,
   /** The parent center's broker, where this center appears as one node. */
   url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
   /** This center's account at the parent (defaults to its node id). */
@@ -164,6 +166,29 @@ export const CenterConfig = z
         childCenterKbps: z.number().int().min(64).max(10_000_000).default(8000),
         /** A stream reserves its nominal rate times this (SPEC V1: normal = 1.5 × minimum). */
         headroom: z.number().min(1).max(3).default(1.5),
+      })
+      .prefault({}),
+    /** Alarm handling: deadlines, escalation and procedures (SPEC A1, A2, W2). */
+    alarms: z
+      .strictObject({
+        /** Seconds this center has to acknowledge an alarm before it goes to the parent (A1: 60 s). */
+        ackDeadlineSec: z.number().int().min(1).max(3600).default(60),
+        /** Deadlines by alarm type and/or priority; the first rule that matches wins, else `ackDeadlineSec`. */
+        deadlines: z
+          .array(
+            z.strictObject({
+              type: AlarmType.optional(),
+              priority: AlarmPriority.optional(),
+              sec: z.number().int().min(1).max(3600),
+            }),
+          )
+          .default([]),
+        /** Types escalated to the parent at once, while still handled here. */
+        immediateTypes: z.array(AlarmType).default(['panic', 'duress', 'vault_door']),
+        /** An escalation arriving this long after it was due is shown as late. */
+        lateAfterSec: z.number().int().min(1).max(3600).default(10),
+        /** The checklist of each alarm type, replacing the built-in one (`DEFAULT_PROCEDURES`). */
+        procedures: z.partialRecord(AlarmType, z.array(ProcedureStep).max(20)).default({}),
       })
       .prefault({}),
     /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */

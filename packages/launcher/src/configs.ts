@@ -47,7 +47,14 @@ export function centerConfig(
     database: { url: opts.databaseUrl, poolSize: 10 },
     broker: { embedded: { host: '127.0.0.1', port: c.mqttPort, credentialsFile: opts.credentialsFile } },
     ...(parent && opts.parentSecret
-      ? { parent: { url: `mqtt://127.0.0.1:${parent.mqttPort}`, password: opts.parentSecret, protocolVersion: 4 } }
+      ? {
+          parent: {
+            id: parent.id,
+            url: `mqtt://127.0.0.1:${parent.mqttPort}`,
+            password: opts.parentSecret,
+            protocolVersion: 4,
+          },
+        }
       : {}),
     media: { host: '127.0.0.1', rtmpPort: c.mediaRtmpPort, httpPort: c.mediaHttpPort },
     map: { zoom: c.mapZoom },

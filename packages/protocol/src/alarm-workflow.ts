@@ -15,7 +15,7 @@ import type { AlarmType } from './vocabulary.js';
  *
  * `note`, `step` (a procedure step done), `restore` (the branch's input went
  * back to normal; never closes the alarm), `reset` (an officer resets a
- * latched panic or duress alarm), `escalate` and `received` change no status.
+ * latched panic or duress alarm) and `escalate` change no status.
  */
 export const ALARM_STATUSES = [
   'new',
@@ -32,7 +32,6 @@ export type AlarmStatus = z.infer<typeof AlarmStatus>;
 
 /** What an officer may do to an alarm (`OFFICER_ACTIONS`), plus what the system records. */
 export const ALARM_ACTIONS = [
-  'received',
   'acknowledge',
   'verify',
   'dispatch',
@@ -70,6 +69,34 @@ export const DISPOSITIONS = ['genuine', 'false_alarm', 'test', 'equipment_fault'
 export const Disposition = z.enum(DISPOSITIONS);
 export type Disposition = z.infer<typeof Disposition>;
 
+/** Steps of alarm-handling procedures; a center's config picks the checklist of each alarm type. */
+export const PROCEDURE_STEPS = [
+  'verify_video',
+  'call_branch',
+  'check_code_word',
+  'call_police',
+  'call_fire_brigade',
+  'notify_manager',
+  'check_devices',
+] as const;
+export const ProcedureStep = z.enum(PROCEDURE_STEPS);
+export type ProcedureStep = z.infer<typeof ProcedureStep>;
+
+/** The checklist of each alarm type when a center's config does not say otherwise. */
+export const DEFAULT_PROCEDURES: Record<AlarmType, readonly ProcedureStep[]> = {
+  panic: ['verify_video', 'call_branch', 'check_code_word', 'call_police', 'notify_manager'],
+  duress: ['verify_video', 'call_branch', 'check_code_word', 'call_police', 'notify_manager'],
+  vault_door: ['verify_video', 'call_branch', 'call_police', 'notify_manager'],
+  intrusion: ['verify_video', 'call_branch', 'call_police'],
+  atm_tamper: ['verify_video', 'call_police'],
+  fire: ['verify_video', 'call_fire_brigade', 'call_branch'],
+  video_loss: ['check_devices', 'call_branch'],
+  video_tamper: ['verify_video', 'check_devices', 'call_branch'],
+  device_offline: ['check_devices', 'call_branch'],
+  disk_failure: ['check_devices'],
+  test: [],
+};
+
 /** Panic and duress alarms stay latched until an officer resets them, whatever the branch's input does. */
 export const LATCHING_TYPES: readonly AlarmType[] = ['panic', 'duress'];
 
@@ -97,7 +124,7 @@ export const AlarmEvent = z.strictObject({
   /** With `close`. */
   disposition: Disposition.optional(),
   /** With `step`: the procedure step done. */
-  step: z.string().max(40).optional(),
+  step: ProcedureStep.optional(),
   /** With `escalate`: from which center to which, why, and when it was due. */
   escalation: z.strictObject({ from: NodeId, to: NodeId, reason: EscalationReason, dueAt: Timestamp }).optional(),
 });
@@ -141,8 +168,6 @@ export type AlarmEscalation = z.infer<typeof AlarmEscalation>;
 /** What the events of one alarm add up to. */
 export interface AlarmState {
   status: AlarmStatus;
-  /** First `received` by a center: "received by the center" on the branch panel. */
-  receivedBy: AlarmActor | null;
   owner: AlarmActor | null;
   closedBy: AlarmActor | null;
   disposition: Disposition | null;
@@ -151,7 +176,7 @@ export interface AlarmState {
   latched: boolean;
   restoredAt: string | null;
   escalations: AlarmEscalation[];
-  stepsDone: { step: string; by: string; at: string }[];
+  stepsDone: { step: ProcedureStep; by: string; at: string }[];
   /** The status an on-hold alarm resumes to. */
   heldFrom: AlarmStatus | null;
 }
@@ -188,7 +213,6 @@ export const isOpen = (status: AlarmStatus): boolean => status !== 'closed';
 export function initialState(type: AlarmType): AlarmState {
   return {
     status: 'new',
-    receivedBy: null,
     owner: null,
     closedBy: null,
     disposition: null,
@@ -205,7 +229,7 @@ export function initialState(type: AlarmType): AlarmState {
 export function refusalOf(
   state: AlarmState,
   action: OfficerAction,
-  opts: { disposition?: Disposition; note?: string; step?: string; procedure?: readonly string[] } = {},
+  opts: { disposition?: Disposition; note?: string; step?: ProcedureStep; procedure?: readonly ProcedureStep[] } = {},
 ): string | null {
   const from = FROM[action];
   if (from && !from.includes(state.status)) {
@@ -266,9 +290,6 @@ export function alarmStateOf(type: AlarmType, events: readonly AlarmEvent[]): Al
 
 function apply(state: AlarmState, e: AlarmEvent): void {
   switch (e.action) {
-    case 'received':
-      state.receivedBy ??= actorOf(e);
-      return;
     case 'restore':
       state.restoredAt = e.at;
       return;

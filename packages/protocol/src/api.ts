@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { AlarmInputEntry, CameraEntry, DeviceEntry, NodeEntry } from './catalog.js';
+import {
+  AlarmActor,
+  AlarmEscalation,
+  AlarmEvent,
+  AlarmStatus,
+  Disposition,
+  OFFICER_ACTIONS,
+  ProcedureStep,
+} from './alarm-workflow.js';
 import { Alarm, LinkUsage, PtzAction, StreamProfileName, StreamPurpose } from './messages.js';
 import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
 import { EntityId, NodeId, Timestamp } from './ids.js';
@@ -68,12 +77,33 @@ export const MapResponse = z.strictObject({
 });
 export type MapResponse = z.infer<typeof MapResponse>;
 
-/** An alarm as a console shows it: the wire alarm plus what the receiving center knows. */
+/** An alarm as a console shows it: the wire alarm plus what the receiving center knows and its handling. */
 export const AlarmView = Alarm.extend({
   receivedAt: Timestamp,
   originName: z.string(),
-  /** Workflow state; the full workflow arrives with alarm handling. */
-  status: z.enum(['new', 'acknowledged', 'closed']),
+  status: AlarmStatus,
+  owner: AlarmActor.nullable(),
+  closedBy: AlarmActor.nullable(),
+  disposition: Disposition.nullable(),
+  closeNote: z.string().nullable(),
+  /** Panic or duress not yet reset by an officer. */
+  latched: z.boolean(),
+  /** The branch's input went back to normal (the alarm stays open). */
+  restoredAt: Timestamp.nullable(),
+  escalations: z.array(AlarmEscalation),
+  /** This center must act on it: it received it first from the branch, or it was escalated here. */
+  responsible: z.boolean(),
+  /** Acknowledge before this or the alarm goes to the parent center (responsible, still new; null otherwise). */
+  deadlineAt: Timestamp.nullable(),
+  /** It was escalated here long after it was due (this center or its link was down then). */
+  lateEscalation: z.boolean(),
+  /** The steps of the type's procedure, in order, with those done. */
+  procedure: z.array(
+    z.strictObject({
+      step: ProcedureStep,
+      done: z.strictObject({ by: z.string(), at: Timestamp }).nullable(),
+    }),
+  ),
 });
 export type AlarmView = z.infer<typeof AlarmView>;
 
@@ -83,11 +113,34 @@ export const AlarmListQuery = z.strictObject({
   before: z.ulid().optional(),
   nodeId: NodeId.optional(),
   type: AlarmType.optional(),
+  /** `open`: not closed, most urgent first (priority, then age) — the console's queue. */
+  state: z.enum(['open', 'closed', 'all']).default('all'),
+  /** Only alarms this center must act on. */
+  responsible: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export type AlarmListQuery = z.infer<typeof AlarmListQuery>;
 
 export const AlarmListResponse = z.strictObject({ alarms: z.array(AlarmView) });
 export type AlarmListResponse = z.infer<typeof AlarmListResponse>;
+
+/** GET /api/alarms/:id — one alarm with its whole handling history, oldest first. */
+export const AlarmDetailResponse = z.strictObject({ alarm: AlarmView, events: z.array(AlarmEvent) });
+export type AlarmDetailResponse = z.infer<typeof AlarmDetailResponse>;
+
+/**
+ * POST /api/alarms/:id/actions — an officer handles an alarm. A refused
+ * action is a 409 `not_allowed` whose message says why (`refusalOf`).
+ */
+export const AlarmActionRequest = z.strictObject({
+  action: z.enum(OFFICER_ACTIONS),
+  note: z.string().trim().max(1000).optional(),
+  disposition: Disposition.optional(),
+  step: ProcedureStep.optional(),
+});
+export type AlarmActionRequest = z.infer<typeof AlarmActionRequest>;
 
 export const NodeDetailResponse = z.strictObject({
   node: MapNode,

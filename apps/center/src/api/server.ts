@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  AlarmActionRequest,
+  AlarmId,
   AlarmListQuery,
+  type AlarmDetailResponse,
+  type AlarmView,
   EntityId,
   PlayRequest,
   PtzRequest,
@@ -19,6 +23,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AuthService, Session } from '../auth/auth.service.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
+import type { AlarmHandling } from '../services/alarm-handling.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
 import type { LiveVideo } from '../services/live-video.js';
 import type { NodeIndex } from '../services/node-index.js';
@@ -36,6 +41,7 @@ export interface ApiDeps {
   auth: AuthService;
   nodes: NodeRepository;
   alarms: AlarmRepository;
+  handling: AlarmHandling;
   index: NodeIndex;
   log: Logger;
   health: () => Promise<HealthResponse>;
@@ -157,7 +163,7 @@ export function createApi(deps: ApiDeps): express.Express {
       devices: await nodes.devicesOf(id),
       cameras: await nodes.camerasOf(id),
       alarmInputs: await nodes.alarmInputsOf(id),
-      recentAlarms: await alarms.list(root, { limit: 20, nodeId: id }),
+      recentAlarms: await alarms.list(root, { limit: 20, nodeId: id, state: 'all' }),
       lastPatrolAt: lastPatrol?.toISOString() ?? null,
     };
     res.json(body);
@@ -170,6 +176,32 @@ export function createApi(deps: ApiDeps): express.Express {
       ensureVisible(session, query.nodeId);
     }
     res.json({ alarms: await alarms.list(session.user.jurisdiction, query) } satisfies AlarmListResponse);
+  });
+
+  /** An alarm the user may see, or 404 (an alarm outside the jurisdiction does not exist for them). */
+  const visibleAlarm = async (session: Session, id: string): Promise<AlarmView> => {
+    const view = await alarms.view(id);
+    if (!view || view.signal === 'restore' || !index.isWithin(view.origin, session.user.jurisdiction)) {
+      throw new HttpError(404, 'not_found', `no alarm ${id}`);
+    }
+    return view;
+  };
+
+  app.get('/api/alarms/:id', async (req, res) => {
+    const session = sessionOf(req);
+    const id = parseOr400(AlarmId, req.params.id, 'alarm id');
+    const alarm = await visibleAlarm(session, id);
+    res.json({ alarm, events: await deps.handling.history(id) } satisfies AlarmDetailResponse);
+  });
+
+  app.post('/api/alarms/:id/actions', async (req, res) => {
+    const session = sessionOf(req);
+    const id = parseOr400(AlarmId, req.params.id, 'alarm id');
+    const body = parseOr400(AlarmActionRequest, req.body, 'alarm action');
+    await visibleAlarm(session, id);
+    const view = await deps.handling.act(session.user, id, body);
+    deps.log.info({ alarmId: id, action: body.action, user: session.user.username }, 'alarm action');
+    res.json(view);
   });
 
   const liveVideo = (): LiveVideo => {

@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as initialSchema from './migrations/20261122T0300_initial_schema.js';
+import * as alarmHandling from './migrations/20261122T0900_alarm_handling.js';
 
 // int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -17,6 +18,7 @@ export function createDb(url: string, poolSize = 10): Db {
 /** Migrations in order of their timestamped names. A static list, so bundlers and tsx see every file. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261122T0300_initial_schema': initialSchema,
+  '20261122T0900_alarm_handling': alarmHandling,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -31,9 +31,13 @@ describe('database migrations', () => {
     expect(await tables()).toEqual(
       expect.arrayContaining(['alarm_outbox', 'alarms', 'audit_events', 'nodes', 'roles', 'sessions', 'users']),
     );
+    expect(await tables()).toEqual(expect.arrayContaining(['alarm_events', 'event_cursors']));
     expect(await migrateToLatest(db)).toEqual([]); // idempotent
-    const down = await migrator(db).migrateDown();
-    expect(down.error).toBeUndefined();
+    // One step down undoes alarm handling only; the next undoes everything.
+    expect((await migrator(db).migrateDown()).error).toBeUndefined();
+    expect(await tables()).not.toContain('alarm_events');
+    expect(await tables()).toContain('alarms');
+    expect((await migrator(db).migrateDown()).error).toBeUndefined();
     expect(await tables()).toEqual([]);
     await migrateToLatest(db);
     const roles = await db.selectFrom('roles').select('name').orderBy('name').execute();

@@ -1,6 +1,9 @@
+import type { AlarmEvent, AlarmState, AlarmStatus } from '@bsm/protocol';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A jsonb column: read as the value, written as its JSON text. */
+type Json<T> = ColumnType<T, string, string>;
 
 /** Centers and branches of this center's subtree, itself included: the org tree. */
 export interface NodesTable {
@@ -78,7 +81,35 @@ export interface AlarmsTable {
   received_at: Timestamp;
   /** The direct child that delivered it. */
   received_via: string;
-  status: Generated<'new' | 'acknowledged' | 'closed'>;
+  status: Generated<AlarmStatus>;
+  signal: Generated<'alarm' | 'restore'>;
+  /** What the alarm's events add up to (`AlarmState`); null until its first event. */
+  state: Json<AlarmState> | null;
+  /** This center must act on it: it received it first from the branch, or it was escalated here. */
+  responsible: Generated<boolean>;
+  responsible_since: Timestamp | null;
+  /** Acknowledge before this or it goes to the parent; null once acknowledged, escalated, or not ours. */
+  deadline_at: Timestamp | null;
+  late_escalation: Generated<boolean>;
+}
+
+/** Every handling event of every alarm here; `position` orders what we send to our neighbours. */
+export interface AlarmEventsTable {
+  position: Generated<string>;
+  id: string;
+  alarm_id: string;
+  at: Timestamp;
+  action: string;
+  body: Json<AlarmEvent>;
+  /** null: made at this center; otherwise the neighbour it came from. */
+  received_from: string | null;
+  received_at: Generated<Timestamp>;
+}
+
+/** How far the parent (`parent`) or a child center (`child:<id>`) has acknowledged our events. */
+export interface EventCursorsTable {
+  peer: string;
+  position: string;
 }
 
 /** Alarms stored here and not yet acknowledged by the parent center. */
@@ -145,6 +176,8 @@ export interface Database {
   catalog_sources: CatalogSourcesTable;
   alarms: AlarmsTable;
   alarm_outbox: AlarmOutboxTable;
+  alarm_events: AlarmEventsTable;
+  event_cursors: EventCursorsTable;
   node_health: NodeHealthTable;
   roles: RolesTable;
   users: UsersTable;

@@ -1,19 +1,47 @@
-import type { Alarm, AlarmListQuery, AlarmView } from '@bsm/protocol';
+import {
+  alarmStateOf,
+  DEFAULT_PROCEDURES,
+  type Alarm,
+  type AlarmListQuery,
+  type AlarmState,
+  type AlarmView,
+  type ProcedureStep,
+} from '@bsm/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { AlarmsTable } from '../db/schema.js';
 
-/** An alarm as received from a child, before it is stored. */
+/** An alarm as received from a child, before it is stored, with what this center decided about it. */
 export interface IncomingAlarm {
   alarm: Alarm;
   receivedVia: string;
   receivedAt: Date;
+  /** This center received it first, from the branch: its officers must act, before `deadlineAt`. */
+  responsible?: boolean;
+  deadlineAt?: Date | null;
 }
 
-type AlarmRow = Omit<AlarmsTable, 'status' | 'occurred_at' | 'received_at'> & {
+export type AlarmRow = Omit<
+  AlarmsTable,
+  | 'status'
+  | 'occurred_at'
+  | 'received_at'
+  | 'signal'
+  | 'responsible'
+  | 'late_escalation'
+  | 'responsible_since'
+  | 'deadline_at'
+  | 'state'
+> & {
   status: AlarmView['status'];
+  state: AlarmState | null;
+  signal: 'alarm' | 'restore';
   occurred_at: Date;
   received_at: Date;
+  responsible: boolean;
+  responsible_since: Date | null;
+  deadline_at: Date | null;
+  late_escalation: boolean;
 };
 
 export function toAlarm(r: AlarmRow): Alarm {
@@ -30,15 +58,69 @@ export function toAlarm(r: AlarmRow): Alarm {
     occurredAt: r.occurred_at.toISOString(),
     source: r.source as Alarm['source'],
     ...(r.text === null ? {} : { text: r.text }),
+    ...(r.signal === 'restore' ? { signal: 'restore' as const } : {}),
   };
 }
 
-export function toView(r: AlarmRow, originName: string): AlarmView {
-  return { ...toAlarm(r), receivedAt: r.received_at.toISOString(), originName, status: r.status };
+export type ProcedureOf = (type: Alarm['type']) => readonly ProcedureStep[];
+
+export const defaultProcedureOf: ProcedureOf = (type) => DEFAULT_PROCEDURES[type];
+
+/** The state of an alarm with no event yet. */
+const stateOf = (r: AlarmRow): AlarmState => r.state ?? alarmStateOf(r.type as Alarm['type'], []);
+
+export function toView(r: AlarmRow, originName: string, procedureOf: ProcedureOf = defaultProcedureOf): AlarmView {
+  const state = stateOf(r);
+  return {
+    ...toAlarm(r),
+    receivedAt: r.received_at.toISOString(),
+    originName,
+    status: state.status,
+    owner: state.owner,
+    closedBy: state.closedBy,
+    disposition: state.disposition,
+    closeNote: state.closeNote,
+    latched: state.latched,
+    restoredAt: state.restoredAt,
+    escalations: state.escalations,
+    responsible: r.responsible,
+    deadlineAt: r.deadline_at === null || state.status !== 'new' ? null : r.deadline_at.toISOString(),
+    lateEscalation: r.late_escalation,
+    procedure: procedureOf(r.type as Alarm['type']).map((step) => {
+      const done = state.stepsDone.find((d) => d.step === step);
+      return { step, done: done ? { by: done.by, at: done.at } : null };
+    }),
+  };
+}
+
+/** The handling fields of an alarm just stored, before any event (for the `alarm:new` push). */
+export function freshHandling(
+  alarm: Alarm,
+  decided: { responsible?: boolean; deadlineAt?: Date | null },
+  procedureOf: ProcedureOf = defaultProcedureOf,
+): Omit<AlarmView, keyof Alarm | 'receivedAt' | 'originName'> {
+  const state = alarmStateOf(alarm.type, []);
+  return {
+    status: state.status,
+    owner: null,
+    closedBy: null,
+    disposition: null,
+    closeNote: null,
+    latched: state.latched,
+    restoredAt: null,
+    escalations: [],
+    responsible: decided.responsible === true,
+    deadlineAt: decided.deadlineAt ? decided.deadlineAt.toISOString() : null,
+    lateEscalation: false,
+    procedure: procedureOf(alarm.type).map((step) => ({ step, done: null })),
+  };
 }
 
 export class AlarmRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    readonly procedureOf: ProcedureOf = defaultProcedureOf,
+  ) {}
 
   /**
    * Stores a batch in one statement and, when this center has a parent,
@@ -51,7 +133,7 @@ export class AlarmRepository {
     if (batch.length === 0) {
       return new Map();
     }
-    const values = batch.map(({ alarm: a, receivedVia, receivedAt }) => ({
+    const values = batch.map(({ alarm: a, receivedVia, receivedAt, responsible, deadlineAt }) => ({
       id: a.id,
       origin: a.origin,
       seq: a.seq,
@@ -66,6 +148,10 @@ export class AlarmRepository {
       text: a.text ?? null,
       received_at: receivedAt,
       received_via: receivedVia,
+      signal: a.signal ?? 'alarm',
+      responsible: responsible === true,
+      responsible_since: responsible === true ? receivedAt : null,
+      deadline_at: deadlineAt ?? null,
     }));
     if (!queueForParent) {
       const rows = await this.db
@@ -121,13 +207,17 @@ export class AlarmRepository {
     }
   }
 
-  /** Newest first, only alarms whose origin lies under `root`. */
-  async list(root: string, q: AlarmListQuery): Promise<AlarmView[]> {
+  /**
+   * Alarms whose origin lies under `root` (restore signals left out): the
+   * open queue most urgent first (priority, then age), otherwise newest first.
+   */
+  async list(root: string, q: Partial<AlarmListQuery> & { limit: number }): Promise<AlarmView[]> {
     let query = this.db
       .selectFrom('alarms')
       .innerJoin('nodes', 'nodes.id', 'alarms.origin')
       .selectAll('alarms')
       .select('nodes.name as origin_name')
+      .where('alarms.signal', '=', 'alarm')
       .where(sql<boolean>`nodes.path @> ARRAY[${root}]::text[]`);
     if (q.before) {
       query = query.where('alarms.id', '<', q.before);
@@ -138,8 +228,94 @@ export class AlarmRepository {
     if (q.type) {
       query = query.where('alarms.type', '=', q.type);
     }
-    const rows = await query.orderBy('alarms.id', 'desc').limit(q.limit).execute();
-    return rows.map((r) => toView(r as AlarmRow, r.origin_name));
+    if (q.state === 'open') {
+      query = query.where('alarms.status', '<>', 'closed');
+    } else if (q.state === 'closed') {
+      query = query.where('alarms.status', '=', 'closed');
+    }
+    if (q.responsible !== undefined) {
+      query = query.where('alarms.responsible', '=', q.responsible);
+    }
+    query =
+      q.state === 'open'
+        ? query.orderBy('alarms.priority').orderBy('alarms.received_at').orderBy('alarms.id')
+        : query.orderBy('alarms.id', 'desc');
+    const rows = await query.limit(q.limit).execute();
+    return rows.map((r) => toView(r as unknown as AlarmRow, r.origin_name, this.procedureOf));
+  }
+
+  async get(id: string): Promise<(AlarmRow & { origin_name: string }) | undefined> {
+    const row = await this.db
+      .selectFrom('alarms')
+      .leftJoin('nodes', 'nodes.id', 'alarms.origin')
+      .selectAll('alarms')
+      .select('nodes.name as origin_name')
+      .where('alarms.id', '=', id)
+      .executeTakeFirst();
+    return row
+      ? ({ ...row, origin_name: row.origin_name ?? row.origin })
+      : undefined;
+  }
+
+  async view(id: string): Promise<AlarmView | undefined> {
+    const row = await this.get(id);
+    return row ? toView(row, row.origin_name, this.procedureOf) : undefined;
+  }
+
+  /** Saves what the alarm's events add up to; the deadline ends once it is no longer new. */
+  async saveState(id: string, state: AlarmState): Promise<void> {
+    await this.db
+      .updateTable('alarms')
+      .set({
+        state: JSON.stringify(state),
+        status: state.status,
+        ...(state.status === 'new' ? {} : { deadline_at: null }),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** An escalation reached this center: its officers must act now, before `deadlineAt` (null: already handled). */
+  async takeResponsibility(id: string, since: Date, deadlineAt: Date | null, late: boolean): Promise<void> {
+    await this.db
+      .updateTable('alarms')
+      .set({ responsible: true, responsible_since: since, deadline_at: deadlineAt, late_escalation: late })
+      .where('id', '=', id)
+      .where('responsible', '=', false)
+      .execute();
+  }
+
+  /** The deadline passed and the alarm went to the parent: no second escalation. */
+  async clearDeadline(id: string): Promise<void> {
+    await this.db.updateTable('alarms').set({ deadline_at: null }).where('id', '=', id).execute();
+  }
+
+  /** Alarms waiting for an acknowledgment here, with their deadline: to (re)arm the timers at start. */
+  async deadlines(): Promise<{ id: string; deadlineAt: Date }[]> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select(['id', 'deadline_at'])
+      .where('deadline_at', 'is not', null)
+      .where('status', '=', 'new')
+      .execute();
+    return rows.flatMap((r) => (r.deadline_at === null ? [] : [{ id: r.id, deadlineAt: r.deadline_at }]));
+  }
+
+  /** Open alarms a restore signal from the branch applies to: same origin and type, same input (or zone). */
+  async openMatching(origin: string, type: string, inputId: string | null, zone: string | null): Promise<string[]> {
+    let query = this.db
+      .selectFrom('alarms')
+      .select('id')
+      .where('origin', '=', origin)
+      .where('type', '=', type)
+      .where('signal', '=', 'alarm')
+      .where('status', '<>', 'closed');
+    if (inputId !== null) {
+      query = query.where('input_id', '=', inputId);
+    } else if (zone !== null) {
+      query = query.where('zone', '=', zone);
+    }
+    return (await query.execute()).map((r) => r.id);
   }
 
   async countAll(): Promise<number> {

@@ -426,6 +426,7 @@ export class NodeRepository {
       .selectFrom('alarms')
       .select(['origin', sql<number>`count(*)::int`.as('n'), sql<number>`min(priority)::int`.as('top')])
       .where('status', '<>', 'closed')
+      .where('signal', '=', 'alarm')
       .groupBy('origin')
       .execute();
     const byId = new Map(rows.map((r) => [r.id, { row: r, open: 0, top: null as number | null }]));

@@ -12,6 +12,8 @@ export interface AlarmIntakeDeps {
   /** Whether stored alarms are also queued for a parent center. */
   hasParent: boolean;
   sendAck(publisher: string, ack: AlarmAck): void;
+  /** What this center decides about an alarm as it arrives (responsibility, deadline), stored with it. */
+  policy?(alarm: Alarm, receivedAt: Date): { responsible: boolean; deadlineAt: Date | null };
   /** Called once per newly stored alarm (never for duplicates), after the commit, with its outbox position (0 without a parent). */
   onStored(stored: StoredAlarm[]): void;
 }
@@ -31,7 +33,8 @@ export class AlarmIntake {
   constructor(private readonly deps: AlarmIntakeDeps) {}
 
   submit(alarm: Alarm, receivedVia: string): void {
-    this.queue.push({ alarm, receivedVia, receivedAt: new Date() });
+    const receivedAt = new Date();
+    this.queue.push({ alarm, receivedVia, receivedAt, ...this.deps.policy?.(alarm, receivedAt) });
     if (!this.flushing) {
       this.flushing = true;
       setImmediate(() => void this.drain());

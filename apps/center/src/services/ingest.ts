@@ -1,5 +1,6 @@
 import {
   decodeUp,
+  type AlarmEventBatch,
   newCorrelationId,
   type Command,
   type CommandReply,
@@ -17,6 +18,12 @@ export interface IngestEvents {
   statesChanged(states: NodeState[]): void;
   catalogChanged(publisher: string, revision: number, change: CatalogChange): void;
   reply(reply: CommandReply): void;
+  /** Handling events from a child center (`up/event`); stored before they are acknowledged. */
+  alarmEvents?(publisher: string, batch: AlarmEventBatch): Promise<void>;
+  /** A child center stored our `down/event` batches up to `upTo`. */
+  alarmEventsAcked?(publisher: string, upTo: number): void;
+  /** A node said it is online (a child center then gets the events it is owed). */
+  nodeOnline?(publisher: string): void;
 }
 
 /** Counters an operator reads in /api/health and the logs: every refused message is counted by reason. */
@@ -98,6 +105,10 @@ export class Ingest {
           return await this.onPatrol(publisher, payload);
         case 'reply':
           return this.onReply(publisher, payload);
+        case 'event':
+          return await this.onEvents(publisher, payload);
+        case 'event-ack':
+          return this.onEventAck(publisher, payload);
       }
     } catch (error) {
       this.deps.log.error({ err: error, publisher, kind }, 'processing a message failed');
@@ -126,6 +137,9 @@ export class Ingest {
       changed.push(...(await this.deps.nodes.markLearnedThroughOffline(publisher, since, `${publisher} unreachable`)));
     }
     this.deps.log.info({ publisher, state: status.state, reason: status.reason }, 'node status');
+    if (status.state === 'online') {
+      this.deps.events.nodeOnline?.(publisher);
+    }
     if (changed.length > 0) {
       this.deps.events.statesChanged(changed);
     }
@@ -200,6 +214,30 @@ export class Ingest {
       outboxPending: p.outbox.pending,
       devices: p.devices,
     });
+  }
+
+  private async onEvents(publisher: string, payload: Buffer): Promise<void> {
+    const decoded = decodeUp('event', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'event', decoded.reason);
+    }
+    // Only a child center speaks for handling; an event must concern an alarm of the publisher's subtree.
+    if (this.deps.index.get(publisher)?.kind !== 'center') {
+      return this.refuse(publisher, 'event', 'only a child center sends alarm events');
+    }
+    const foreign = decoded.value.events.find((e) => this.deps.index.routeTo(e.origin) !== publisher);
+    if (foreign) {
+      return this.refuse(publisher, 'event', `event ${foreign.id} concerns ${foreign.origin}, outside ${publisher}`);
+    }
+    await this.deps.events.alarmEvents?.(publisher, decoded.value);
+  }
+
+  private onEventAck(publisher: string, payload: Buffer): void {
+    const decoded = decodeUp('event-ack', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'event-ack', decoded.reason);
+    }
+    this.deps.events.alarmEventsAcked?.(publisher, decoded.value.upTo);
   }
 
   private onReply(publisher: string, payload: Buffer): void {

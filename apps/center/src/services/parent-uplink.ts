@@ -1,5 +1,6 @@
 import {
   type Alarm,
+  type AlarmEventBatch,
   decodeDown,
   downFilter,
   encode,
@@ -53,6 +54,9 @@ export class ParentUplink {
   private ackTimer: NodeJS.Timeout | null = null;
   private ackedBuffer: string[] = [];
   private commandHandler: (command: Command) => void = () => undefined;
+  private eventsHandler: (batch: AlarmEventBatch) => void = () => undefined;
+  private eventsAckedHandler: (upTo: number) => void = () => undefined;
+  private connectedHandler: () => void = () => undefined;
 
   constructor(
     private readonly opts: ParentUplinkOptions,
@@ -120,6 +124,7 @@ export class ParentUplink {
         software: this.opts.software,
       });
       await this.publishFullCatalog();
+      this.connectedHandler();
       // Everything not acked is sent again, oldest first; the parent ignores what it already has.
       this.cursor = 0;
       this.caughtUp = false;
@@ -144,12 +149,24 @@ export class ParentUplink {
       for (const r of ack.value.refused) {
         this.log.error({ alarmId: r.id, reason: r.reason }, 'parent refused an alarm');
       }
+      if (ack.value.eventsUpTo !== undefined) {
+        this.eventsAckedHandler(ack.value.eventsUpTo);
+      }
       const done = [...ack.value.ids, ...ack.value.refused.map((r) => r.id)];
       for (const id of done) {
         this.inflight.delete(id);
       }
       this.ackedBuffer.push(...done);
       void this.flushAcks();
+      return;
+    }
+    if (parsed.kind === 'event') {
+      const batch = decodeDown('event', payload);
+      if (!batch.ok) {
+        this.log.warn({ reason: batch.reason }, 'malformed alarm events from parent ignored');
+        return;
+      }
+      this.eventsHandler(batch.value);
       return;
     }
     const command = decodeDown('command', payload);
@@ -293,6 +310,31 @@ export class ParentUplink {
 
   reply(reply: CommandReply): void {
     this.publish('reply', reply);
+  }
+
+  /** Alarm handling events for the parent; false while the link is down. */
+  publishEvents(batch: AlarmEventBatch): boolean {
+    if (!this.client?.connected) {
+      return false;
+    }
+    this.publish('event', batch);
+    return true;
+  }
+
+  publishEventAck(upTo: number): void {
+    this.publish('event-ack', { upTo });
+  }
+
+  onEvents(handler: (batch: AlarmEventBatch) => void): void {
+    this.eventsHandler = handler;
+  }
+
+  onEventsAcked(handler: (upTo: number) => void): void {
+    this.eventsAckedHandler = handler;
+  }
+
+  onConnected(handler: () => void): void {
+    this.connectedHandler = handler;
   }
 
   private publish<K extends UpKind>(kind: K, message: UpMessage<K>): void {

@@ -1,0 +1,216 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
+import type { Alarm, AlarmDetailResponse, AlarmListResponse, AlarmView, ApiError } from '@bsm/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+
+/** An officer's console at one center: logged in, speaking REST. */
+class Officer {
+  private cookie = '';
+  constructor(readonly base: string) {}
+
+  async login(username: string, password: string): Promise<void> {
+    const res = await fetch(`${this.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(res.status).toBe(200);
+    this.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  }
+
+  async alarm(id: string): Promise<AlarmDetailResponse | null> {
+    const res = await fetch(`${this.base}/api/alarms/${id}`, { headers: { cookie: this.cookie } });
+    return res.ok ? ((await res.json()) as AlarmDetailResponse) : null;
+  }
+
+  async queue(): Promise<AlarmView[]> {
+    const res = await fetch(`${this.base}/api/alarms?state=open&responsible=true`, {
+      headers: { cookie: this.cookie },
+    });
+    return ((await res.json()) as AlarmListResponse).alarms;
+  }
+
+  act(id: string, body: object): Promise<Response> {
+    return fetch(`${this.base}/api/alarms/${id}/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: this.cookie },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Waits until the alarm, as this center sees it, satisfies `check`. */
+  until(what: string, id: string, check: (a: AlarmView) => boolean, timeoutMs = 15_000): Promise<AlarmView> {
+    return waitFor(
+      what,
+      async () => {
+        const found = await this.alarm(id);
+        return found && check(found.alarm) ? found.alarm : undefined;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+}
+
+/**
+ * Alarm handling across two tiers, on real processes: a branch raises alarms
+ * through its agent, the city center must acknowledge them within a (short)
+ * deadline or they escalate to the provincial center; actions at either tier
+ * show at the other.
+ */
+describe('alarm handling across the tiers', () => {
+  let net: NetworkHandle;
+  let dir: string;
+  let agentUrl = '';
+  const city = { op: null as unknown as Officer, viewer: null as unknown as Officer };
+  let province: Officer;
+
+  const raise = async (body: object): Promise<Alarm> => {
+    const res = await fetch(`${agentUrl}/alarms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as Alarm;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bsm-handling-'));
+    chmodSync(dir, 0o755);
+    const port = (): Promise<number> => freePort();
+    const agentPort = await port();
+    const topology = Topology.parse({
+      name: 'handling test',
+      dataDir: dir,
+      postgres: { embeddedPort: await port() },
+      cameras: { rtspPort: await port(), controlPort: await port() },
+      simulator: { alarmsPerHour: 0 },
+      centers: [
+        {
+          id: 'hp',
+          name: '福建省分行安防监控中心',
+          tier: 1,
+          lat: 26.07,
+          lon: 119.29,
+          httpPort: await port(),
+          mqttPort: await port(),
+        },
+        {
+          id: 'hc',
+          name: '福州分行安防监控中心',
+          tier: 2,
+          parent: 'hp',
+          lat: 26.08,
+          lon: 119.3,
+          httpPort: await port(),
+          mqttPort: await port(),
+        },
+      ],
+      branches: [{ id: 'hb', name: '鼓楼支行营业部', center: 'hc', lat: 26.08, lon: 119.29, agentPort, kit: 'vault' }],
+    });
+    net = await startNetwork(topology, {
+      serveWeb: false,
+      restart: false,
+      env: { LOG_LEVEL: 'warn', BSM_CENTER__ALARMS__ACK_DEADLINE_SEC: '3' },
+    });
+    agentUrl = `http://127.0.0.1:${agentPort}`;
+    city.op = new Officer(net.centers.get('hc')?.url ?? '');
+    city.viewer = new Officer(net.centers.get('hc')?.url ?? '');
+    province = new Officer(net.centers.get('hp')?.url ?? '');
+    await city.op.login('hc-op', topology.demoPassword);
+    await city.viewer.login('hc-viewer', topology.demoPassword);
+    await province.login('hp-op', topology.demoPassword);
+  });
+
+  afterAll(async () => {
+    await net?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts a branch alarm in the city queue with a deadline; an acknowledgment there shows at the province', async () => {
+    const alarm = await raise({ type: 'intrusion', zone: '营业大厅' });
+    const queued = await city.op.until('alarm at the city center', alarm.id, (a) => a.status === 'new');
+    expect(queued.responsible).toBe(true);
+    const left = Date.parse(queued.deadlineAt ?? '') - Date.now();
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(3_000);
+    expect((await city.op.queue()).map((a) => a.id)).toContain(alarm.id);
+    expect((await province.until('alarm at the province', alarm.id, () => true)).responsible).toBe(false);
+
+    const ack = await city.op.act(alarm.id, { action: 'acknowledge' });
+    expect(ack.status).toBe(200);
+    expect(((await ack.json()) as AlarmView).owner?.by).toBe('hc-op@hc');
+    const seen = await province.until('acknowledged at the province', alarm.id, (a) => a.status === 'acknowledged');
+    expect(seen.owner).toMatchObject({ by: 'hc-op@hc', node: 'hc' });
+    // Acknowledged in time: it never goes up as an escalation.
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect((await province.alarm(alarm.id))?.alarm.escalations).toEqual([]);
+  });
+
+  it('escalates an alarm nobody acknowledged in time; the province closes it and the city shows it closed', async () => {
+    const alarm = await raise({ type: 'intrusion', zone: '自助银行' });
+    const escalated = await province.until('escalation at the province', alarm.id, (a) => a.responsible, 10_000);
+    expect(escalated.escalations).toEqual([expect.objectContaining({ from: 'hc', to: 'hp', reason: 'deadline' })]);
+    expect(escalated.lateEscalation).toBe(false);
+    expect((await province.queue()).map((a) => a.id)).toContain(alarm.id);
+
+    for (const action of [{ action: 'acknowledge' }, { action: 'verify' }, { action: 'false_alarm' }]) {
+      expect((await province.act(alarm.id, action)).status).toBe(200);
+    }
+    const noNote = await province.act(alarm.id, { action: 'close', disposition: 'false_alarm' });
+    expect(noNote.status).toBe(409);
+    expect(((await noNote.json()) as ApiError).error).toMatchObject({
+      code: 'not_allowed',
+      message: 'closing needs a note',
+    });
+    expect(
+      (await province.act(alarm.id, { action: 'close', disposition: 'false_alarm', note: '视频复核为保洁人员误触' }))
+        .status,
+    ).toBe(200);
+
+    const closed = await city.op.until('closed at the city center', alarm.id, (a) => a.status === 'closed');
+    expect(closed.closedBy).toMatchObject({ by: 'hp-op@hp', node: 'hp' });
+    expect(closed.disposition).toBe('false_alarm');
+    const history = await city.op.alarm(alarm.id);
+    expect(history?.events.map((e) => e.action)).toEqual(['escalate', 'acknowledge', 'verify', 'false_alarm', 'close']);
+    expect((await city.op.queue()).map((a) => a.id)).not.toContain(alarm.id);
+  });
+
+  it('sends a panic alarm up at once, keeps it latched through a restore, and closes it only after a reset', async () => {
+    const alarm = await raise({ type: 'panic', zone: '柜台' });
+    const up = await province.until('immediate escalation', alarm.id, (a) => a.responsible, 5_000);
+    expect(up.escalations[0]).toMatchObject({ reason: 'immediate', to: 'hp' });
+    expect(up.latched).toBe(true);
+
+    await raise({ type: 'panic', zone: '柜台', signal: 'restore' });
+    const restored = await city.op.until('restore applied', alarm.id, (a) => a.restoredAt !== null);
+    expect(restored.status).toBe('new');
+    expect(restored.latched).toBe(true);
+
+    for (const action of [{ action: 'acknowledge' }, { action: 'test' }]) {
+      expect((await city.op.act(alarm.id, action)).status).toBe(200);
+    }
+    const latched = await city.op.act(alarm.id, { action: 'close', disposition: 'test', note: '演练' });
+    expect(latched.status).toBe(409);
+    expect(((await latched.json()) as ApiError).error.message).toMatch(/reset/);
+    expect((await city.op.act(alarm.id, { action: 'reset' })).status).toBe(200);
+    expect((await city.op.act(alarm.id, { action: 'close', disposition: 'test', note: '演练' })).status).toBe(200);
+    await province.until('closed at the province', alarm.id, (a) => a.status === 'closed' && !a.latched);
+  });
+
+  it('refuses handling to a user who may only watch, and unknown or malformed requests with a reason', async () => {
+    const alarm = await raise({ type: 'intrusion' });
+    await city.op.until('alarm at the city center', alarm.id, () => true);
+    expect((await city.viewer.act(alarm.id, { action: 'acknowledge' })).status).toBe(403);
+    expect((await city.op.act(alarm.id, { action: 'dance' })).status).toBe(400);
+    expect((await city.op.act('01JD0000000000000000000000', { action: 'acknowledge' })).status).toBe(404);
+    const early = await city.op.act(alarm.id, { action: 'dispatch' });
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as ApiError).error.message).toBe('cannot dispatch an alarm that is new');
+  });
+});
