@@ -318,6 +318,9 @@ export class AlarmHandling {
         return;
       }
       await this.deps.alarms.clearDeadline(alarmId);
+      if (row.state?.escalations.some((e) => e.from === this.deps.selfId)) {
+        return; // already with the parent (a panic goes up at once)
+      }
       this.deps.log.warn({ alarmId, to: this.deps.parentId }, 'alarm not acknowledged in time; escalating');
       await this.record([this.escalation(alarmId, row.origin, 'deadline', row.deadline_at)], null);
     } catch (error) {

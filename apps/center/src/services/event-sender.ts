@@ -1,4 +1,4 @@
-import type { AlarmEventBatch } from '@bsm/protocol';
+import { MAX_SMALL_PAYLOAD_BYTES, type AlarmEventBatch } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import type { StoredEvent } from '../repositories/alarm-event.repository.js';
 
@@ -80,7 +80,7 @@ export class EventSender {
       do {
         this.again = false;
         this.cursor ??= await this.opts.cursor();
-        const pending = await this.opts.pending(this.cursor, this.opts.batchSize ?? 500);
+        const pending = fitPayload(await this.opts.pending(this.cursor, this.opts.batchSize ?? 200));
         const last = pending.at(-1);
         if (!last) {
           return;
@@ -119,4 +119,25 @@ export class EventSender {
       this.timer = null;
     }
   }
+}
+
+/** Room left for the batch's own fields within the receiver's payload limit. */
+const PAYLOAD_BUDGET = MAX_SMALL_PAYLOAD_BYTES - 1024;
+
+/**
+ * The leading events that fit one message: a receiver refuses a payload over
+ * its limit, and a refused batch is never acknowledged, so a backlog (after
+ * an outage) must go in pieces.
+ */
+export function fitPayload(pending: StoredEvent[]): StoredEvent[] {
+  let bytes = 0;
+  let n = 0;
+  for (const p of pending) {
+    bytes += Buffer.byteLength(JSON.stringify(p.event)) + 1;
+    if (n > 0 && bytes > PAYLOAD_BUDGET) {
+      break;
+    }
+    n += 1;
+  }
+  return pending.slice(0, n);
 }
