@@ -2,7 +2,15 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
-import type { Alarm, AlarmDetailResponse, AlarmListResponse, AlarmView, ApiError } from '@bsm/protocol';
+import type {
+  Alarm,
+  AlarmDetailResponse,
+  AlarmListResponse,
+  AlarmView,
+  ApiError,
+  BranchPanelResponse,
+  PanelZone,
+} from '@bsm/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
@@ -32,6 +40,20 @@ class Officer {
       headers: { cookie: this.cookie },
     });
     return ((await res.json()) as AlarmListResponse).alarms;
+  }
+
+  post(path: string, body: object): Promise<Response> {
+    return fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: this.cookie },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async panel(branch: string): Promise<BranchPanelResponse> {
+    const res = await fetch(`${this.base}/api/branches/${branch}/panel`, { headers: { cookie: this.cookie } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as BranchPanelResponse;
   }
 
   act(id: string, body: object): Promise<Response> {
@@ -66,7 +88,11 @@ describe('alarm handling across the tiers', () => {
   let net: NetworkHandle;
   let dir: string;
   let agentUrl = '';
-  const city = { op: null as unknown as Officer, viewer: null as unknown as Officer };
+  const city = {
+    op: null as unknown as Officer,
+    viewer: null as unknown as Officer,
+    staff: null as unknown as Officer,
+  };
   let province: Officer;
 
   const raise = async (body: object): Promise<Alarm> => {
@@ -121,9 +147,11 @@ describe('alarm handling across the tiers', () => {
     agentUrl = `http://127.0.0.1:${agentPort}`;
     city.op = new Officer(net.centers.get('hc')?.url ?? '');
     city.viewer = new Officer(net.centers.get('hc')?.url ?? '');
+    city.staff = new Officer(net.centers.get('hc')?.url ?? '');
     province = new Officer(net.centers.get('hp')?.url ?? '');
     await city.op.login('hc-op', topology.demoPassword);
     await city.viewer.login('hc-viewer', topology.demoPassword);
+    await city.staff.login('hb-staff', topology.demoPassword);
     await province.login('hp-op', topology.demoPassword);
   });
 
@@ -212,5 +240,39 @@ describe('alarm handling across the tiers', () => {
     const early = await city.op.act(alarm.id, { action: 'dispatch' });
     expect(early.status).toBe(409);
     expect(((await early.json()) as ApiError).error.message).toBe('cannot dispatch an alarm that is new');
+  });
+
+  it('gives the branch staff a panel: panic reaches the city queue, the staff see who handles it, zones arm with the code', async () => {
+    const before = await city.staff.panel('hb');
+    expect(before.branch.id).toBe('hb');
+    const hall = before.zones?.find((z) => z.inputs.length > 0);
+    expect(hall?.armed).toBe(true);
+
+    expect((await city.op.post('/api/branches/hb/panic', { type: 'panic', confirm: true })).status).toBe(403);
+    expect((await city.staff.post('/api/branches/hb/panic', { type: 'panic' })).status).toBe(400);
+    const pressed = await city.staff.post('/api/branches/hb/panic', { type: 'duress', confirm: true });
+    expect(pressed.status).toBe(201);
+    const { alarmId } = (await pressed.json()) as { alarmId: string };
+    const queued = await city.op.until('duress alarm in the city queue', alarmId, (a) => a.responsible);
+    expect(queued).toMatchObject({ type: 'duress', source: 'panic-button', latched: true });
+    expect((await city.op.act(alarmId, { action: 'acknowledge' })).status).toBe(200);
+    await waitFor(
+      'the panel shows who handles it',
+      async () => (await city.staff.panel('hb')).alarms.find((a) => a.id === alarmId)?.owner?.by === 'hc-op@hc',
+      10_000,
+      100,
+    );
+
+    const zone = encodeURIComponent(hall?.zone ?? '');
+    const wrong = await city.staff.post(`/api/branches/hb/zones/${zone}/arm`, { armed: false, code: '0000' });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as ApiError).error.code).toBe('wrong_code');
+    const disarmed = await city.staff.post(`/api/branches/hb/zones/${zone}/arm`, { armed: false, code: '2468' });
+    expect(disarmed.status).toBe(200);
+    expect((await disarmed.json()) as PanelZone).toMatchObject({ armed: false, by: 'hb-staff@hc' });
+    expect((await city.staff.panel('hb')).zones?.find((z) => z.zone === hall?.zone)?.armed).toBe(false);
+    expect((await city.viewer.post(`/api/branches/hb/zones/${zone}/arm`, { armed: true, code: '2468' })).status).toBe(
+      403,
+    );
   });
 });

@@ -16,6 +16,7 @@ import { catalogContent, fullCatalog, type CatalogContent } from './catalog.js';
 import type { AgentConfig } from './config.js';
 import { startDc09Receiver, type Dc09Receiver } from './dc09/index.js';
 import { startLocalHttp, type LocalHttpServer } from './http.js';
+import { PanelArming } from './panel/arming.js';
 import { StreamPusher, type StreamPusherOptions } from './media/stream-pusher.js';
 import { Outbox, type AlarmDraft } from './outbox/index.js';
 import { PtzController, type PtzControllerOptions } from './ptz/controller.js';
@@ -77,6 +78,7 @@ export class BranchAgent {
   private http: LocalHttpServer | undefined;
   private panel: SimulatedAlarmPanel | undefined;
   private dc09: Dc09Receiver | undefined;
+  private arming: PanelArming | undefined;
   private patrolTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -152,6 +154,12 @@ export class BranchAgent {
       if (changed) {
         this.log.info({ revision }, 'catalog changed: new revision');
       }
+      const arming = await PanelArming.load({
+        dataDir: this.dataDir,
+        inputs: config.alarmInputs,
+        codeHash: config.panel.armCodeHash,
+      });
+      this.arming = arming;
       this.outboxRef = await Outbox.open(this.dataDir, {
         logger: this.log.child({ part: 'outbox' }),
         compactMinDead: this.options.outboxCompactMinDead,
@@ -179,6 +187,16 @@ export class BranchAgent {
               text: args.text ?? `link test from ${command.issuedBy ?? 'the center'}`,
             });
             return { alarmId: alarm.id, seq: alarm.seq };
+          },
+          'alarm.raise': async ({ type, by }) => {
+            const alarm = await this.raise({ type, source: 'panic-button', text: `branch panel: ${by}` });
+            return { alarmId: alarm.id, seq: alarm.seq };
+          },
+          'panel.status': () => ({ zones: arming.zones() }),
+          'panel.arm': async ({ zone, armed, code, by }) => {
+            const result = await arming.set(zone, armed, code, by);
+            this.log.info({ zone, armed, by }, armed ? 'zone armed' : 'zone disarmed');
+            return { zone: result };
           },
           'stream.start': async ({ cameraId, profile, url }) => {
             const status = await this.pusher.start(
@@ -241,7 +259,14 @@ export class BranchAgent {
           devices: config.devices,
           alarmsPerHour: config.simulator.alarmsPerHour,
           types: config.simulator.types,
-          onAlarm: (alarm) => this.raise(alarm),
+          onAlarm: async (alarm) => {
+            // A disarmed zone (opening hours) reports no intrusion; panic, fire and vault inputs always do.
+            const input = alarm.inputId === undefined ? undefined : this.inputs.get(alarm.inputId);
+            if (input && !this.arming?.reports(input)) {
+              return;
+            }
+            await this.raise(alarm);
+          },
           onError: (error) => this.log.warn({ err: error }, 'simulator: alarm not raised'),
         });
         this.panel.start();

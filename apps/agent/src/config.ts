@@ -81,6 +81,15 @@ const SimulatorSection = z.strictObject({
     .default(ALARM_TYPES.filter((t) => t !== 'test')),
 });
 
+const PanelSection = z.strictObject({
+  /**
+   * argon2id hash of the code staff type to arm or disarm a zone from the
+   * branch panel (`npm run center -- hash-secret`); without it, remote arming
+   * is refused. Panic, duress, fire and vault inputs report whatever the arming.
+   */
+  armCodeHash: z.string().startsWith('$argon2').optional(),
+});
+
 /** A device of this branch (recorder, alarm panel, ATM monitor…); `nodeId` is filled in by the agent. */
 const DeviceConfig = DeviceEntry.omit({ nodeId: true });
 
@@ -218,6 +227,8 @@ export const AgentConfigSchema = z
     cameras: z.array(CameraConfig).max(256).default([]),
     alarmInputs: z.array(AlarmInputConfig).max(1_000).default([]),
     simulator: SimulatorSection.prefault({}),
+    /** The branch alarm panel's arming from the console's branch panel. */
+    panel: PanelSection.prefault({}),
     /** SIA DC-09 receiver for the branch's existing alarm panels (docs/dc09.md). */
     dc09: Dc09Section.prefault({}),
   })

@@ -25,6 +25,7 @@ import { NodeRepository } from './repositories/node.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AlarmHandling } from './services/alarm-handling.js';
 import { AlarmIntake } from './services/alarm-intake.js';
+import { BranchPanel } from './services/branch-panel.js';
 import { CommandError, CommandRouter } from './services/command-router.js';
 import { Ingest } from './services/ingest.js';
 import { NodeIndex } from './services/node-index.js';
@@ -311,12 +312,20 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       };
     };
 
+    const branchPanel = new BranchPanel({
+      nodes,
+      alarms,
+      index,
+      log: log.child({ part: 'branch-panel' }),
+      send: (target, name, args, issuedBy) => router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
+    });
     api = createApi({
       config,
       auth,
       nodes,
       alarms,
       handling,
+      branchPanel,
       index,
       log,
       health,

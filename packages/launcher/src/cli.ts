@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ConfigError, formatIssues, readConfigFile } from '@bsm/runtime';
-import { demoUsers } from './configs.js';
+import { DEMO_ARM_CODE, demoUsers } from './configs.js';
 import { startNetwork, type NetworkHandle } from './network.js';
 import { REPO_ROOT } from './paths.js';
 import { formatLogLine } from './supervisor.js';
@@ -43,6 +43,10 @@ function banner(net: NetworkHandle): void {
         .join(', ')}`,
     );
   }
+  const staff = t.branches[0] ? `${t.branches[0].id}-staff` : '<branch>-staff';
+  lines.push(
+    `    branch staff: <branch id>-staff at the branch's center (e.g. ${staff}); arming code ${DEMO_ARM_CODE}`,
+  );
   lines.push(
     '',
     `  ${net.branches.size} simulated branches. Raise an alarm:  npm run alarm -- --branch ${t.branches[0]?.id ?? '<id>'} --type panic`,

@@ -7,21 +7,41 @@ export interface GeneratedFiles {
   configFile: string;
 }
 
-/** Demo users of one center: one per role, all with the topology's demo password. */
+/** The demo branches' arming code (the branch panel asks for it to arm or disarm a zone). */
+export const DEMO_ARM_CODE = '2468';
+/** Its argon2id hash, as an agent's `panel.armCodeHash` holds it (a hash is not a secret). */
+const DEMO_ARM_CODE_HASH = '$argon2id$v=19$m=19456,t=2,p=1$CSN3QUjS2TUcFgBkQkAahQ$MBuSYRZ2dsSSQZeAgp5hmMo0JXo7iCQlCscTljx/t2g';
+
+/**
+ * Demo users of one center: one per role, all with the topology's demo
+ * password, and a staff account for each branch directly below it
+ * (`<branchId>-staff`, seeing only that branch's panel).
+ */
 export function demoUsers(
   center: TopologyCenter,
   password: string,
+  branches: readonly TopologyBranch[] = [],
 ): {
   username: string;
   displayName: string;
   password: string;
-  role: 'super_operator' | 'operator' | 'ordinary_user' | 'security_admin';
+  role: 'super_operator' | 'operator' | 'ordinary_user' | 'security_admin' | 'branch_staff';
+  jurisdiction?: string;
 }[] {
   return [
     { username: `${center.id}-super`, displayName: `${center.name} 值班长`, password, role: 'super_operator' },
     { username: `${center.id}-op`, displayName: `${center.name} 值班员`, password, role: 'operator' },
     { username: `${center.id}-viewer`, displayName: `${center.name} 查看员`, password, role: 'ordinary_user' },
     { username: `${center.id}-secadmin`, displayName: `${center.name} 安全管理员`, password, role: 'security_admin' },
+    ...branches
+      .filter((b) => b.center === center.id)
+      .map((b) => ({
+        username: `${b.id}-staff`,
+        displayName: `${b.name} 员工`,
+        password,
+        role: 'branch_staff' as const,
+        jurisdiction: b.id,
+      })),
   ];
 }
 
@@ -59,7 +79,7 @@ export function centerConfig(
     media: { host: '127.0.0.1', rtmpPort: c.mediaRtmpPort, httpPort: c.mediaHttpPort },
     map: { zoom: c.mapZoom },
     web: { distDir: opts.webDist },
-    seedUsers: demoUsers(c, t.demoPassword),
+    seedUsers: demoUsers(c, t.demoPassword, t.branches),
   };
 }
 
@@ -94,6 +114,7 @@ export function agentConfig(
     })),
     alarmInputs: kit.alarmInputs,
     simulator: { enabled: t.simulator.alarmsPerHour > 0, alarmsPerHour: t.simulator.alarmsPerHour },
+    panel: { armCodeHash: DEMO_ARM_CODE_HASH },
   };
 }
 

@@ -143,6 +143,11 @@ const COMMAND_TEXT: Record<CommandName, string> = {
   'ptz.move':
     'Continuous pan/tilt/zoom/focus/iris move at a speed (0–1) until `stop`, or until `timeoutMs` passes without a new command (a safety net for a lost stop).',
   'ptz.preset': 'Go to a preset, or store the current position as one (1–255).',
+  'alarm.raise':
+    "Raise a panic or duress alarm at the branch for its staff (the console's branch panel); it travels like any alarm from the branch. Replies `{alarmId, seq}`.",
+  'panel.status': "The alarm panel's zones, their inputs and whether each is armed: `{zones: PanelZone[]}`.",
+  'panel.arm':
+    'Arm or disarm one zone; the agent checks the code against its configured hash and keeps the state across restarts. Replies `{zone: PanelZone}`, or `wrong_code`, `unknown_zone`, `no_arm_code`.',
 };
 
 const kib = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`);

@@ -9,7 +9,7 @@ import {
   OFFICER_ACTIONS,
   ProcedureStep,
 } from './alarm-workflow.js';
-import { Alarm, LinkUsage, PtzAction, StreamProfileName, StreamPurpose } from './messages.js';
+import { Alarm, LinkUsage, PanelZone, PtzAction, StreamProfileName, StreamPurpose } from './messages.js';
 import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
 import { EntityId, NodeId, Timestamp } from './ids.js';
 
@@ -205,3 +205,32 @@ export const PtzLock = z.strictObject({
   expiresAt: Timestamp,
 });
 export type PtzLock = z.infer<typeof PtzLock>;
+
+/**
+ * GET /api/branches/:id/panel — the branch panel (staff at the branch): its
+ * alarms of the last day with their handling, and its alarm panel's zones
+ * (null while the branch cannot be reached).
+ */
+export const BranchPanelResponse = z.strictObject({
+  branch: MapNode,
+  alarms: z.array(AlarmView),
+  zones: z.array(PanelZone).nullable(),
+});
+export type BranchPanelResponse = z.infer<typeof BranchPanelResponse>;
+
+/** POST /api/branches/:id/panic — the panel's panic or duress button, after the staff confirmed. */
+export const PanicRequest = z.strictObject({
+  type: z.enum(['panic', 'duress']),
+  confirm: z.literal(true),
+});
+export type PanicRequest = z.infer<typeof PanicRequest>;
+
+export const PanicResponse = z.strictObject({ alarmId: z.ulid() });
+export type PanicResponse = z.infer<typeof PanicResponse>;
+
+/** POST /api/branches/:id/zones/:zone/arm — arm or disarm a zone with the branch's code. */
+export const ArmRequest = z.strictObject({
+  armed: z.boolean(),
+  code: z.string().regex(/^\d{4,8}$/, 'a code of 4–8 digits'),
+});
+export type ArmRequest = z.infer<typeof ArmRequest>;

@@ -192,6 +192,24 @@ export const CommandArgs = {
     /** Who watches at the parent, e.g. "fj-op@fj", shown to officers whose request the link refuses. */
     heldBy: z.string().min(1).max(120),
   }),
+  /**
+   * Raise a panic or duress alarm at the branch on behalf of its staff (the
+   * branch panel in a console): it travels like any alarm from the branch.
+   */
+  'alarm.raise': z.strictObject({
+    type: z.enum(['panic', 'duress']),
+    /** Who pressed it, e.g. "gl-staff@fz". */
+    by: z.string().min(1).max(120),
+  }),
+  /** The branch alarm panel's zones and whether each is armed. */
+  'panel.status': z.strictObject({}),
+  /** Arm or disarm one zone of the branch alarm panel; the agent checks the code. */
+  'panel.arm': z.strictObject({
+    zone: z.string().min(1).max(40),
+    armed: z.boolean(),
+    code: z.string().regex(/^\d{4,8}$/, 'a code of 4–8 digits'),
+    by: z.string().min(1).max(120),
+  }),
   /** Stop pushing one camera stream. Idempotent. */
   'stream.stop': z.strictObject({ cameraId: EntityId, profile: StreamProfileName }),
   /** Continuous PTZ/lens move at a speed (0–1) until `stop` (or `timeoutMs`, a safety net for a lost stop). */
@@ -223,6 +241,17 @@ export const Command = z.strictObject({
 });
 export type Command = z.infer<typeof Command>;
 
+/** One zone of a branch alarm panel, as `panel.status` and `panel.arm` answer. */
+export const PanelZone = z.strictObject({
+  zone: z.string(),
+  /** Alarm inputs in the zone. */
+  inputs: z.array(EntityId),
+  armed: z.boolean(),
+  since: Timestamp.nullable(),
+  by: z.string().nullable(),
+});
+export type PanelZone = z.infer<typeof PanelZone>;
+
 /**
  * The `error.code` of a refused command (`ok: false`) and what it means. A
  * receiver treats a code it does not know as `failed`, so a newer node may add
@@ -252,6 +281,9 @@ export const COMMAND_ERROR_CODES = {
   ptz_refused: "The camera's PTZ service answered with an error.",
   ptz_unknown_camera: "The camera's PTZ service does not know the camera.",
   ptz_failed: 'The PTZ request failed on the camera.',
+  unknown_zone: 'The alarm panel has no such zone.',
+  wrong_code: 'The arming code is wrong.',
+  no_arm_code: 'The branch has no arming code configured, so zones cannot be armed or disarmed remotely.',
 } as const satisfies Record<string, string>;
 export type CommandErrorCode = keyof typeof COMMAND_ERROR_CODES;
 

@@ -71,7 +71,10 @@ export const NODE_STATES = ['online', 'offline'] as const;
 export const NodeStateName = z.enum(NODE_STATES);
 export type NodeStateName = z.infer<typeof NodeStateName>;
 
-/** Roles of C2h plus the security administrator of S3. Issue-level permission rules build on these. */
-export const ROLES = ['super_operator', 'operator', 'ordinary_user', 'security_admin'] as const;
+/**
+ * Roles of C2h plus the security administrator of S3, and the staff of a
+ * branch, who use its panel (panic, duress, arming) and see its alarms only.
+ */
+export const ROLES = ['super_operator', 'operator', 'ordinary_user', 'security_admin', 'branch_staff'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;

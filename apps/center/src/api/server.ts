@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  ArmRequest,
+  PanicRequest,
+  type BranchPanelResponse,
+  type PanicResponse,
   AlarmActionRequest,
   AlarmId,
   AlarmListQuery,
@@ -19,11 +23,13 @@ import {
   type NodeDetailResponse,
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
+import { z } from 'zod';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuthService, Session } from '../auth/auth.service.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { AlarmHandling } from '../services/alarm-handling.js';
+import type { BranchPanel } from '../services/branch-panel.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
 import type { LiveVideo } from '../services/live-video.js';
 import type { NodeIndex } from '../services/node-index.js';
@@ -42,6 +48,7 @@ export interface ApiDeps {
   nodes: NodeRepository;
   alarms: AlarmRepository;
   handling: AlarmHandling;
+  branchPanel: BranchPanel;
   index: NodeIndex;
   log: Logger;
   health: () => Promise<HealthResponse>;
@@ -202,6 +209,29 @@ export function createApi(deps: ApiDeps): express.Express {
     const view = await deps.handling.act(session.user, id, body);
     deps.log.info({ alarmId: id, action: body.action, user: session.user.username }, 'alarm action');
     res.json(view);
+  });
+
+  app.get('/api/branches/:id/panel', async (req, res) => {
+    const session = sessionOf(req);
+    const id = parseOr400(NodeId, req.params.id, 'branch id');
+    res.json((await deps.branchPanel.view(session.user, id)) satisfies BranchPanelResponse);
+  });
+
+  app.post('/api/branches/:id/panic', async (req, res) => {
+    const session = sessionOf(req);
+    const id = parseOr400(NodeId, req.params.id, 'branch id');
+    const body = parseOr400(PanicRequest, req.body, 'panic request');
+    res.status(201).json((await deps.branchPanel.panic(session.user, id, body.type)) satisfies PanicResponse);
+  });
+
+  app.post('/api/branches/:id/zones/:zone/arm', async (req, res) => {
+    const session = sessionOf(req);
+    const id = parseOr400(NodeId, req.params.id, 'branch id');
+    const zone = parseOr400(z.string().min(1).max(40), req.params.zone, 'zone');
+    const body = parseOr400(ArmRequest, req.body, 'arming request');
+    const result = await deps.branchPanel.arm(session.user, id, zone, body.armed, body.code);
+    deps.log.info({ branch: id, zone, armed: body.armed, user: session.user.username }, 'zone arming changed');
+    res.json(result);
   });
 
   const liveVideo = (): LiveVideo => {

@@ -33,7 +33,9 @@ describe('database migrations', () => {
     );
     expect(await tables()).toEqual(expect.arrayContaining(['alarm_events', 'event_cursors']));
     expect(await migrateToLatest(db)).toEqual([]); // idempotent
-    // One step down undoes alarm handling only; the next undoes everything.
+    // Step by step down: the branch staff role, then alarm handling, then everything.
+    expect((await migrator(db).migrateDown()).error).toBeUndefined();
+    expect((await db.selectFrom('roles').select('name').execute()).map((r) => r.name)).not.toContain('branch_staff');
     expect((await migrator(db).migrateDown()).error).toBeUndefined();
     expect(await tables()).not.toContain('alarm_events');
     expect(await tables()).toContain('alarms');
@@ -41,6 +43,12 @@ describe('database migrations', () => {
     expect(await tables()).toEqual([]);
     await migrateToLatest(db);
     const roles = await db.selectFrom('roles').select('name').orderBy('name').execute();
-    expect(roles.map((r) => r.name)).toEqual(['operator', 'ordinary_user', 'security_admin', 'super_operator']);
+    expect(roles.map((r) => r.name)).toEqual([
+      'branch_staff',
+      'operator',
+      'ordinary_user',
+      'security_admin',
+      'super_operator',
+    ]);
   });
 });

@@ -252,9 +252,7 @@ export class AlarmRepository {
       .select('nodes.name as origin_name')
       .where('alarms.id', '=', id)
       .executeTakeFirst();
-    return row
-      ? ({ ...row, origin_name: row.origin_name ?? row.origin })
-      : undefined;
+    return row ? { ...row, origin_name: row.origin_name ?? row.origin } : undefined;
   }
 
   async view(id: string): Promise<AlarmView | undefined> {
