@@ -1,9 +1,12 @@
 import {
+  AlarmDetailResponse,
   AlarmListResponse,
+  AlarmView,
   LoginResponse,
   MapResponse,
   NodeDetailResponse,
   PlayResponse,
+  type AlarmActionRequest,
   type AlarmListQuery,
   type LoginRequest,
   type PtzRequest,
@@ -15,7 +18,9 @@ import { requestJson, type FetchLike } from './http-client';
 /** GET /api/me answers like a login: `{ user }`. */
 const MeResponse = LoginResponse;
 
-export type AlarmListFilter = Partial<Pick<AlarmListQuery, 'limit' | 'before' | 'nodeId' | 'type'>>;
+export type AlarmListFilter = Partial<
+  Pick<AlarmListQuery, 'limit' | 'before' | 'nodeId' | 'type' | 'state' | 'responsible'>
+>;
 
 /** Query string of GET /api/alarms, leaving out what is not set. */
 export function alarmListSearch(filter: AlarmListFilter): string {
@@ -36,6 +41,7 @@ export interface PlayRequestBody {
 }
 
 const cameraPath = (id: string, action: 'play' | 'ptz'): string => `/api/cameras/${encodeURIComponent(id)}/${action}`;
+const alarmPath = (id: string): string => `/api/alarms/${encodeURIComponent(id)}`;
 
 /** The REST API of the center that serves this console. */
 export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(input, init)) {
@@ -49,6 +55,12 @@ export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(inpu
       requestJson(fetchFn, `/api/nodes/${encodeURIComponent(id)}`, { schema: NodeDetailResponse, signal }),
     alarms: (filter: AlarmListFilter, signal?: AbortSignal) =>
       requestJson(fetchFn, `/api/alarms${alarmListSearch(filter)}`, { schema: AlarmListResponse, signal }),
+    /** One alarm with its handling history, oldest event first. */
+    alarm: (id: string, signal?: AbortSignal) =>
+      requestJson(fetchFn, alarmPath(id), { schema: AlarmDetailResponse, signal }),
+    /** An officer's action; answers the updated alarm, or 409 `not_allowed` (why, in the message), 403 for a role that may not handle alarms. */
+    alarmAction: (id: string, body: AlarmActionRequest, signal?: AbortSignal) =>
+      requestJson(fetchFn, `${alarmPath(id)}/actions`, { method: 'POST', body, schema: AlarmView, signal }),
     /** A signed, expiring HTTP-FLV URL for one camera; refused with `link_full`, `camera_offline`, … */
     play: (cameraId: string, body: PlayRequestBody, signal?: AbortSignal) =>
       requestJson(fetchFn, cameraPath(cameraId, 'play'), { method: 'POST', body, schema: PlayResponse, signal }),

@@ -1,8 +1,9 @@
+import type { AlertTone } from './tone-policy';
+
 /**
- * A short two-tone beep for urgent alarms, made with WebAudio (no audio
- * files to ship). Browsers keep audio suspended until the page has had a
- * user gesture; then the beep is silently skipped. Nothing here may throw
- * into the alarm path.
+ * The alarm sounds, made with WebAudio (no audio files to ship). Browsers
+ * keep audio suspended until the page has had a user gesture; until then a
+ * tone is silently skipped. Nothing here may throw into the alarm path.
  */
 let context: AudioContext | null = null;
 
@@ -33,26 +34,57 @@ export function unlockAudioOnFirstGesture(): void {
   window.addEventListener('keydown', unlock);
 }
 
-export function playAlertTone(priority: number): void {
+interface Beep {
+  /** Seconds after the start of the pattern. */
+  at: number;
+  frequency: number;
+  wave: OscillatorType;
+  duration: number;
+  volume: number;
+}
+
+/**
+ * The patterns of the tone policy: urgent is three harsh alternating beeps
+ * (it repeats with hardly a gap), repeat two of them, the chime one soft
+ * note that does not startle an officer for a low-priority alarm.
+ */
+const PATTERNS: Record<AlertTone, readonly Beep[]> = {
+  urgent: [0, 1, 2].map((i) => ({
+    at: i * 0.22,
+    frequency: i % 2 === 0 ? 880 : 660,
+    wave: 'square',
+    duration: 0.2,
+    volume: 0.15,
+  })),
+  repeat: [0, 1].map((i) => ({
+    at: i * 0.22,
+    frequency: i % 2 === 0 ? 880 : 660,
+    wave: 'square',
+    duration: 0.2,
+    volume: 0.12,
+  })),
+  chime: [{ at: 0, frequency: 1_046.5, wave: 'sine', duration: 0.6, volume: 0.2 }],
+};
+
+export function playTone(tone: AlertTone): void {
   try {
     const ctx = audioContext();
     if (ctx === null || ctx.state !== 'running') {
       return;
     }
-    const beeps = priority <= 1 ? 3 : 2;
     const start = ctx.currentTime;
-    for (let i = 0; i < beeps; i += 1) {
+    for (const beep of PATTERNS[tone]) {
       const oscillator = ctx.createOscillator();
       const gain = ctx.createGain();
-      oscillator.type = 'square';
-      oscillator.frequency.value = i % 2 === 0 ? 880 : 660;
-      const at = start + i * 0.22;
+      oscillator.type = beep.wave;
+      oscillator.frequency.value = beep.frequency;
+      const at = start + beep.at;
       gain.gain.setValueAtTime(0.0001, at);
-      gain.gain.exponentialRampToValueAtTime(0.15, at + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.18);
+      gain.gain.exponentialRampToValueAtTime(beep.volume, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + beep.duration - 0.02);
       oscillator.connect(gain).connect(ctx.destination);
       oscillator.start(at);
-      oscillator.stop(at + 0.2);
+      oscillator.stop(at + beep.duration);
     }
   } catch {
     // A wall without sound still flashes.

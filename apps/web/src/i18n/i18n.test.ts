@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ALARM_TYPES, DEVICE_KINDS, NODE_STATES, ROLES } from '@bsm/protocol';
+import {
+  ALARM_ACTIONS,
+  ALARM_SOURCES,
+  ALARM_STATUSES,
+  ALARM_TYPES,
+  DEVICE_KINDS,
+  DISPOSITIONS,
+  EscalationReason,
+  NODE_STATES,
+  PROCEDURE_STEPS,
+  ROLES,
+} from '@bsm/protocol';
+import { WORKFLOW_ACTIONS } from '../alarm/alarm-actions';
+import { ALARM_BADGES } from '../alarm/alarm-badges';
 import { en } from './en';
 import { readLanguagePreference, writeLanguagePreference } from './language-preference';
 import { zhCN } from './zh-CN';
@@ -45,6 +58,25 @@ describe('translations', () => {
       for (const state of NODE_STATES) {
         expect(messages.nodeState[state], state).toBeTruthy();
       }
+    }
+  });
+
+  it('name every alarm status, action, disposition, procedure step, source and escalation reason of the workflow', () => {
+    for (const messages of [zhCN, en]) {
+      const named = (group: Record<string, string>, keys: readonly string[]): void => {
+        for (const key of keys) {
+          expect(group[key], key).toBeTruthy();
+        }
+        expect(new Set(keys.map((key) => group[key])).size, keys.join()).toBe(keys.length);
+      };
+      named(messages.alarmStatus, ALARM_STATUSES);
+      named(messages.alarmEvent, ALARM_ACTIONS);
+      named(messages.alarmAction, WORKFLOW_ACTIONS);
+      named(messages.disposition, DISPOSITIONS);
+      named(messages.procedureStep, PROCEDURE_STEPS);
+      named(messages.alarmSource, ALARM_SOURCES);
+      named(messages.escalationReason, EscalationReason.options);
+      named(messages.alarmConsole, ALARM_BADGES);
     }
   });
 

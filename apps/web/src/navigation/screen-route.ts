@@ -1,10 +1,12 @@
-/** The console's main screens; the choice lives in the URL hash (#/map, #/video) so a reload keeps it. */
-export const SCREENS = ['map', 'video'] as const;
+/** The console's main screens; the choice lives in the URL hash (#/map, #/video, #/alarms) so a reload keeps it. */
+export const SCREENS = ['map', 'video', 'alarms'] as const;
 export type Screen = (typeof SCREENS)[number];
+
+const isScreen = (value: string): value is Screen => (SCREENS as readonly string[]).includes(value);
 
 export function screenFromHash(hash: string): Screen {
   const path = hash.replace(/^#\/?/, '').split(/[?/]/)[0] ?? '';
-  return path === 'video' ? 'video' : 'map';
+  return isScreen(path) ? path : 'map';
 }
 
 export const hashOfScreen = (screen: Screen): string => `#/${screen}`;

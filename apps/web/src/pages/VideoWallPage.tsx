@@ -26,6 +26,7 @@ import {
   gridSide,
   moveCell,
   placeCamera,
+  placeCameras,
   visibleCells,
   WALL_LAYOUTS,
   type WallLayout,
@@ -40,9 +41,13 @@ import {
   writeTours,
 } from '../video/wall-storage';
 
-/** A request from elsewhere (the map's node drawer) to show a camera; `serial` makes a repeat request count. */
+/**
+ * A request from elsewhere to show cameras: one from the map's node drawer,
+ * an alarm's linked cameras from the alarm console. `serial` makes a repeat
+ * request count.
+ */
 export interface WatchRequest {
-  camera: CameraRef;
+  cameras: readonly CameraRef[];
   serial: number;
 }
 
@@ -51,6 +56,8 @@ interface VideoWallPageProps {
   nodes: NodeIndex;
   clockOffsetMs: number;
   watchRequest: WatchRequest | null;
+  /** The request is on the wall; the shell forgets it, so coming back to the wall does not place it again. */
+  onWatchHandled: (serial: number) => void;
 }
 
 /** Many cells want the sub-stream: a 3×3 or 4×4 wall shows CIF anyway and spares the branch links. */
@@ -59,7 +66,7 @@ const preferredProfileFor = (layout: WallLayout): StreamProfileName => (layout <
 const TOUR_TICK_MS = 1_000;
 
 /** The video wall: device tree and tours on the left, 1/4/9/16 live cells, PTZ for the selected cell. */
-export function VideoWallPage({ api, nodes, clockOffsetMs, watchRequest }: VideoWallPageProps) {
+export function VideoWallPage({ api, nodes, clockOffsetMs, watchRequest, onWatchHandled }: VideoWallPageProps) {
   const { t } = useTranslation();
   const [layout, setLayout] = useState<WallLayout>(() => readLayout(browserStorage()));
   const [cells, setCells] = useState(() => readCells(browserStorage()));
@@ -81,14 +88,28 @@ export function VideoWallPage({ api, nodes, clockOffsetMs, watchRequest }: Video
     [cells, layout],
   );
 
-  // "Watch" from the map: the camera goes to the first free cell (or stays where it already plays).
-  const [handledWatch, setHandledWatch] = useState(0);
+  // "Watch" from elsewhere: the map's camera goes to the first free cell (or stays where it already plays);
+  // an alarm's cameras take free cells, growing the wall rather than replacing what the officer watches.
   useEffect(() => {
-    if (watchRequest !== null && watchRequest.serial !== handledWatch) {
-      setHandledWatch(watchRequest.serial);
-      place(watchRequest.camera);
+    if (watchRequest === null) {
+      return;
     }
-  }, [watchRequest, handledWatch, place]);
+    onWatchHandled(watchRequest.serial);
+    const forAlarm = watchRequest.cameras.some((camera) => camera.purpose === 'alarm');
+    const [single] = watchRequest.cameras;
+    if (!forAlarm && single !== undefined && watchRequest.cameras.length === 1) {
+      place(single);
+      return;
+    }
+    const placed = placeCameras(cells, layout, watchRequest.cameras);
+    setCells(placed.cells);
+    setLayout(placed.layout);
+    setSelectedCell(placed.index);
+    if (forAlarm) {
+      // Verifying an alarm outranks a tour, which would otherwise replace its cameras on the next page.
+      setRun(null);
+    }
+  }, [watchRequest, onWatchHandled, cells, layout, place]);
 
   // Tours: the page shown follows the run; the run advances once per dwell.
   const runningTour = run === null ? undefined : tours.find((tour) => tour.id === run.tourId);

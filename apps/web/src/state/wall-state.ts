@@ -1,5 +1,6 @@
 import type { AlarmView, BasemapConfig, CenterInfo, MapResponse, NodeState } from '@bsm/protocol';
 import { mergeAlarms, replaceAlarm } from './alarm-list';
+import { applyQueueAlarm, initialQueueState, loadQueue, type QueueLoad, type QueueState } from './alarm-queue';
 import { applyNewAlarm, applyNodeState, indexNodes, type NodeIndex } from './node-index';
 
 /** What the center pushes that changes the wall. */
@@ -11,7 +12,9 @@ export type WallEvent =
 export type WallAction =
   /** A fresh snapshot (map + alarms) is on its way; events are held until it lands. */
   | { type: 'snapshot:requested' }
-  | { type: 'snapshot:loaded'; map: MapResponse; alarms: readonly AlarmView[] }
+  | { type: 'snapshot:loaded'; map: MapResponse; alarms: readonly AlarmView[]; queue: QueueLoad }
+  /** An officer's action answered with the alarm's new version; shown at once, before the push arrives. */
+  | { type: 'alarm:acted'; alarm: AlarmView }
   | { type: 'snapshot:failed'; message: string }
   | { type: 'event'; event: WallEvent };
 
@@ -25,8 +28,10 @@ export interface WallState {
   alarms: readonly AlarmView[];
   /** Events that came while a snapshot was loading, replayed on top of it. */
   pending: readonly WallEvent[];
-  /** The latest new priority-1/2 alarm, so the page can flash and beep once per alarm. */
+  /** The latest new priority-1/2 alarm, so the page can flash once per alarm. */
   lastUrgentAlarm: { id: string; priority: number } | null;
+  /** The alarm console's queue of open alarms. */
+  queue: QueueState;
 }
 
 export const initialWallState: WallState = {
@@ -38,6 +43,7 @@ export const initialWallState: WallState = {
   alarms: [],
   pending: [],
   lastUrgentAlarm: null,
+  queue: initialQueueState,
 };
 
 /** Priorities that flash the wall and sound the tone. */
@@ -57,13 +63,18 @@ function applyEvent(state: WallState, event: WallEvent): WallState {
         ...state,
         nodes: applyNewAlarm(state.nodes, event.alarm),
         alarms: mergeAlarms(state.alarms, [event.alarm]),
+        queue: applyQueueAlarm(state.queue, event.alarm),
         lastUrgentAlarm: isUrgentPriority(event.alarm.priority)
           ? { id: event.alarm.id, priority: event.alarm.priority }
           : state.lastUrgentAlarm,
       };
     }
     case 'alarm:updated':
-      return { ...state, alarms: replaceAlarm(state.alarms, event.alarm) };
+      return {
+        ...state,
+        alarms: replaceAlarm(state.alarms, event.alarm),
+        queue: applyQueueAlarm(state.queue, event.alarm),
+      };
     case 'node:state':
       return { ...state, nodes: applyNodeState(state.nodes, event.state) };
   }
@@ -85,6 +96,7 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
         nodes: indexNodes(action.map.nodes),
         // Alarms received live beyond the first page stay listed; the snapshot's versions win.
         alarms: mergeAlarms(state.alarms, action.alarms),
+        queue: loadQueue(state.queue, action.queue),
         pending: [],
       };
       // An alarm the snapshot already lists is already in its counts; applyEvent skips it by id.
@@ -94,6 +106,9 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
       const withPending = state.pending.reduce(applyEvent, { ...state, pending: [] });
       return { ...withPending, snapshot: 'failed', failure: action.message };
     }
+    case 'alarm:acted':
+      // Not held during a snapshot load: the answer is newer than anything the snapshot can hold.
+      return applyEvent(state, { type: 'alarm:updated', alarm: action.alarm });
     case 'event':
       if (state.snapshot === 'loading') {
         return state.pending.length >= PENDING_LIMIT ? state : { ...state, pending: [...state.pending, action.event] };

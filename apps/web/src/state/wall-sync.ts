@@ -1,6 +1,7 @@
 import { ApiRequestError } from '../api/api-request-error';
 import type { CenterApi } from '../api/center-api';
 import type { CenterSocket } from '../realtime/center-socket';
+import { QUEUE_LIMIT, type QueueLoad } from './alarm-queue';
 import type { WallStore } from './wall-store';
 
 /** How many alarms the wall loads at start; the rest comes live. */
@@ -22,9 +23,27 @@ export interface WallSyncOptions {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * Keeps the wall store in step with the center: a snapshot (GET /api/map +
- * /api/alarms) on start and after every (re)connect, since events sent while
- * the socket was down are lost; live events in between. Returns stop().
+ * The alarm console's queue, loaded beside the map. Its failure is its own
+ * (shown on the console), so a center without the queue endpoint still has a
+ * map wall; a lost session fails the whole snapshot as usual.
+ */
+async function loadQueue(api: CenterApi, signal: AbortSignal): Promise<QueueLoad> {
+  try {
+    const response = await api.alarms({ state: 'open', limit: QUEUE_LIMIT }, signal);
+    return { ok: true, alarms: response.alarms };
+  } catch (error) {
+    if (signal.aborted || (error instanceof ApiRequestError && error.isUnauthorized)) {
+      throw error;
+    }
+    return { ok: false, message: messageOf(error) };
+  }
+}
+
+/**
+ * Keeps the wall store in step with the center: a snapshot (GET /api/map,
+ * /api/alarms and the open queue) on start and after every (re)connect,
+ * since events sent while the socket was down are lost; live events in
+ * between. Returns stop().
  */
 export function startWallSync({ api, socket, store, onSessionEnded }: WallSyncOptions): () => void {
   let loading: AbortController | undefined;
@@ -48,13 +67,14 @@ export function startWallSync({ api, socket, store, onSessionEnded }: WallSyncOp
     loading = controller;
     store.dispatch({ type: 'snapshot:requested' });
     try {
-      const [map, alarms] = await Promise.all([
+      const [map, alarms, queue] = await Promise.all([
         api.map(controller.signal),
         api.alarms({ limit: INITIAL_ALARM_COUNT }, controller.signal),
+        loadQueue(api, controller.signal),
       ]);
       if (!controller.signal.aborted) {
         failures = 0;
-        store.dispatch({ type: 'snapshot:loaded', map, alarms: alarms.alarms });
+        store.dispatch({ type: 'snapshot:loaded', map, alarms: alarms.alarms, queue });
       }
     } catch (error) {
       if (controller.signal.aborted) {

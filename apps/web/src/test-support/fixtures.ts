@@ -38,6 +38,17 @@ export function alarmView(overrides: Partial<AlarmView> = {}): AlarmView {
     receivedAt: '2025-01-01T08:00:01.000Z',
     originName: '鼓楼支行',
     status: 'new',
+    owner: null,
+    closedBy: null,
+    disposition: null,
+    closeNote: null,
+    latched: false,
+    restoredAt: null,
+    escalations: [],
+    responsible: true,
+    deadlineAt: null,
+    lateEscalation: false,
+    procedure: [],
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import type { StreamProfileName } from '@bsm/protocol';
+import type { StreamProfileName, StreamPurpose } from '@bsm/protocol';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CenterApi } from '../api/center-api';
 import { watchFrames } from './frame-clock';
@@ -29,6 +29,8 @@ export const IDLE_STATUS: PlayerStatus = {
 interface VideoPlayerProps {
   api: Pick<CenterApi, 'play'>;
   cameraId: string;
+  /** Sent with every play request, renewals included. */
+  purpose: StreamPurpose;
   cellIndex: number;
   preferredProfile: StreamProfileName | undefined;
   /** Center clock minus browser clock (realtime/clock-offset.ts), for the latency. */
@@ -49,6 +51,7 @@ interface VideoPlayerProps {
 export function VideoPlayer({
   api,
   cameraId,
+  purpose,
   cellIndex,
   preferredProfile,
   clockOffsetMs,
@@ -79,7 +82,7 @@ export function VideoPlayer({
     }
     kbpsRef.current = null;
     const supervisor = new StreamSupervisor({
-      requestPlay: (profile, signal) => api.play(cameraId, { profile, purpose: 'live' }, signal),
+      requestPlay: (profile, signal) => api.play(cameraId, { profile, purpose }, signal),
       open: (url, fail) =>
         openMpegtsSink(video, url, {
           fail,
@@ -92,7 +95,7 @@ export function VideoPlayer({
     });
     supervisor.start();
     return () => supervisor.stop();
-  }, [api, cameraId, retrySerial, videoRef]);
+  }, [api, cameraId, purpose, retrySerial, videoRef]);
 
   // Per-frame figures: frame rate, and latency when a FrameClock is plugged.
   useEffect(() => {

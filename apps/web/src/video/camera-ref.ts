@@ -1,3 +1,5 @@
+import type { StreamPurpose } from '@bsm/protocol';
+
 /** What a wall cell needs to know of a camera: enough to play it, label it and offer PTZ, without refetching. */
 export interface CameraRef {
   cameraId: string;
@@ -6,6 +8,12 @@ export interface CameraRef {
   nodeId: string;
   nodeName: string;
   ptz: boolean;
+  /**
+   * Why it is watched; `alarm` (verifying an alarm) is admitted before live
+   * viewing on a full link. Not read back from storage: after a reload the
+   * cell is ordinary live viewing, so an old alarm cannot keep pre-empting.
+   */
+  purpose?: StreamPurpose;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;

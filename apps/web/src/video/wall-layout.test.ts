@@ -9,6 +9,7 @@ import {
   isWallLayout,
   moveCell,
   placeCamera,
+  placeCameras,
   visibleCells,
   WALL_LAYOUTS,
 } from './wall-layout';
@@ -91,5 +92,35 @@ describe('cell assignment', () => {
     expect(moved[0]?.cameraId).toBe('b');
     expect(moved[1]?.cameraId).toBe('a');
     expect(moveCell(cells, 0, 0)).toBe(cells);
+  });
+});
+
+describe("placing an alarm's cameras", () => {
+  const fill = (ids: string[]) => ids.reduce((cells, id, index) => assignCell(cells, index, camera(id)), emptyCells());
+  const shown = (cells: ReturnType<typeof emptyCells>, layout: number) =>
+    cells.slice(0, layout).map((cell) => cell?.cameraId ?? null);
+
+  it('puts them in free cells, keeps one already playing, and selects the first', () => {
+    const placed = placeCameras(fill(['a', 'x']), 4, [camera('x'), camera('b')]);
+    expect(placed.layout).toBe(4);
+    expect(shown(placed.cells, 4)).toEqual(['a', 'x', 'b', null]);
+    expect(placed.index).toBe(1);
+  });
+
+  it('grows the wall rather than replace what the officer watches', () => {
+    const placed = placeCameras(fill(['a', 'b', 'c']), 4, [camera('p'), camera('q'), camera('p')]);
+    expect(placed.layout).toBe(9);
+    expect(shown(placed.cells, 9)).toEqual(['a', 'b', 'c', 'p', 'q', null, null, null, null]);
+    expect(placed.index).toBe(3);
+  });
+
+  it('on a full 4×4 wall takes the last cells, one camera each', () => {
+    const ids = Array.from({ length: 16 }, (_, i) => `c${i}`);
+    const placed = placeCameras(fill(ids), 16, [camera('p'), camera('q')]);
+    expect(placed.layout).toBe(16);
+    expect(placed.cells[15]?.cameraId).toBe('p');
+    expect(placed.cells[14]?.cameraId).toBe('q');
+    expect(placed.cells[13]?.cameraId).toBe('c13');
+    expect(placed.index).toBe(15);
   });
 });

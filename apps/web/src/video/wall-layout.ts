@@ -15,6 +15,7 @@ export const gridSide = (layout: WallLayout): number => Math.sqrt(layout);
 export type WallCells = readonly (CameraRef | null)[];
 
 export const MAX_CELLS = 16;
+const MAX_LAYOUT: WallLayout = 16;
 
 export const emptyCells = (): WallCells => Array.from({ length: MAX_CELLS }, () => null);
 
@@ -63,6 +64,51 @@ export function placeCamera(
   }
   const index = firstFreeCell(cells, layout) ?? layout - 1;
   return { cells: assignCell(cells, index, camera), index };
+}
+
+/**
+ * Where several cameras go at once (an alarm's linked cameras): each stays
+ * where it already plays, the others take free cells. When the free cells
+ * are too few the wall grows to the smallest layout that holds them all, so
+ * nothing the officer watches is replaced; only a full 4×4 wall gives up
+ * its last cells. `index` is the cell of the first camera.
+ */
+export function placeCameras(
+  cells: WallCells,
+  layout: WallLayout,
+  cameras: readonly CameraRef[],
+): { cells: WallCells; layout: WallLayout; index: number } {
+  const unique = cameras.filter(
+    (camera, position) => cameras.findIndex((other) => other.cameraId === camera.cameraId) === position,
+  );
+  const occupied = (size: WallLayout): number => cells.slice(0, size).filter((cell) => cell !== null).length;
+  const alreadyShown = (size: WallLayout, camera: CameraRef): boolean =>
+    cells.slice(0, size).some((cell) => cell?.cameraId === camera.cameraId);
+  const fits = (size: WallLayout): boolean =>
+    occupied(size) + unique.filter((camera) => !alreadyShown(size, camera)).length <= size;
+  const grown = WALL_LAYOUTS.find((size) => size >= layout && fits(size)) ?? MAX_LAYOUT;
+  const next = [...cells];
+  const taken = new Set<number>();
+  let index = -1;
+  for (const camera of unique) {
+    let at = next.slice(0, grown).findIndex((cell) => cell?.cameraId === camera.cameraId);
+    if (at < 0) {
+      at = next.slice(0, grown).findIndex((cell) => cell === null);
+    }
+    if (at < 0) {
+      // A full 4×4 wall: the alarm takes the last cells, one camera each.
+      at = grown - 1;
+      while (at > 0 && taken.has(at)) {
+        at -= 1;
+      }
+    }
+    if (next[at]?.cameraId !== camera.cameraId) {
+      next[at] = camera;
+    }
+    taken.add(at);
+    index = index < 0 ? at : index;
+  }
+  return { cells: next, layout: grown, index: Math.max(index, 0) };
 }
 
 /**

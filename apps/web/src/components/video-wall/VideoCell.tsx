@@ -72,6 +72,7 @@ export function VideoCell({
       data-testid="video-cell"
       data-cell-index={index}
       data-camera-id={camera?.cameraId ?? ''}
+      data-purpose={camera === null ? '' : (camera.purpose ?? 'live')}
       data-state={state}
       onClick={() => onSelect(index)}
       onDragOver={(event) => {
@@ -101,6 +102,7 @@ export function VideoCell({
             key={camera.cameraId}
             api={api}
             cameraId={camera.cameraId}
+            purpose={camera.purpose ?? 'live'}
             cellIndex={index}
             preferredProfile={preferredProfile}
             clockOffsetMs={clockOffsetMs}
@@ -175,6 +177,11 @@ export function VideoCell({
             <span className={`video-state video-state--${state}`} data-testid="cell-state">
               {t(`video.state.${state}`)}
             </span>
+            {camera.purpose === 'alarm' ? (
+              <span className="video-tag video-tag--alarm" data-testid="cell-alarm-purpose">
+                {t('video.purpose.alarm')}
+              </span>
+            ) : null}
             {status.profile !== null ? (
               <span
                 className={`video-tag${degraded ? ' video-tag--degraded' : ''}`}
