@@ -275,4 +275,26 @@ describe('alarm handling across the tiers', () => {
       403,
     );
   });
+
+  it('raises device-offline about a branch whose agent vanished, within 30 s, and marks it restored when it returns', async () => {
+    await net.stopNode('hb', 'kill');
+    const lostAt = Date.now();
+    const found = await waitFor(
+      'a device-offline alarm about the branch',
+      async () => (await city.op.queue()).find((a) => a.type === 'device_offline' && a.subject === 'hb'),
+      30_000,
+      250,
+    );
+    expect(Date.now() - lostAt).toBeLessThan(30_000);
+    expect(found).toMatchObject({ origin: 'hc', originName: '鼓楼支行营业部', responsible: true, restoredAt: null });
+    await province.until('the province sees it at the branch', found.id, (a) => a.subject === 'hb');
+    await net.startNode('hb');
+    const back = await city.op.until(
+      'restored when the branch is back',
+      found.id,
+      (a) => a.restoredAt !== null,
+      30_000,
+    );
+    expect(back.status).toBe('new');
+  });
 });

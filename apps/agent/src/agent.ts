@@ -189,7 +189,15 @@ export class BranchAgent {
             return { alarmId: alarm.id, seq: alarm.seq };
           },
           'alarm.raise': async ({ type, by }) => {
-            const alarm = await this.raise({ type, source: 'panic-button', text: `branch panel: ${by}` });
+            // The cameras of the branch's own panic (or duress) button watch where staff are: link them.
+            const button =
+              config.alarmInputs.find((i) => i.type === type) ?? config.alarmInputs.find((i) => i.type === 'panic');
+            const alarm = await this.raise({
+              type,
+              source: 'panic-button',
+              text: `branch panel: ${by}`,
+              ...(button ? { linkedCameras: button.linkedCameras, ...(button.zone ? { zone: button.zone } : {}) } : {}),
+            });
             return { alarmId: alarm.id, seq: alarm.seq };
           },
           'panel.status': () => ({ zones: arming.zones() }),

@@ -29,6 +29,7 @@ import { BranchPanel } from './services/branch-panel.js';
 import { CommandError, CommandRouter } from './services/command-router.js';
 import { Ingest } from './services/ingest.js';
 import { NodeIndex } from './services/node-index.js';
+import { OfflineWatch } from './services/offline-watch.js';
 import { ParentUplink } from './services/parent-uplink.js';
 import { LiveVideo } from './services/live-video.js';
 import { Realtime } from './services/realtime.js';
@@ -73,7 +74,10 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       log.info({ migrations: applied }, 'database migrated');
     }
     const nodes = new NodeRepository(db);
-    const alarms = new AlarmRepository(db, (type) => config.alarms.procedures[type] ?? DEFAULT_PROCEDURES[type]);
+    const alarms = new AlarmRepository(db, {
+      procedureOf: (type) => config.alarms.procedures[type] ?? DEFAULT_PROCEDURES[type],
+      opensVideo: (type) => config.alarms.openVideoTypes.includes(type),
+    });
     const alarmEvents = new AlarmEventRepository(db);
     const users = new UserRepository(db);
     const audit = new AuditRepository(db);
@@ -178,6 +182,21 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       },
       ackChild: (child, upTo) => bus.publishDown(child, 'ack', { ids: [], refused: [], eventsUpTo: upTo }),
       ackParent: (upTo) => uplink?.publishEventAck(upTo),
+      ptzPreset: async (cameraId, preset, alarmId) => {
+        const camera = await nodes.cameraById(cameraId);
+        if (!camera) {
+          throw new Error(`linkage names an unknown camera ${cameraId}`);
+        }
+        const reply = await router.send(
+          camera.nodeId,
+          'ptz.preset',
+          { cameraId, op: 'goto', preset },
+          { issuedBy: `linkage:${alarmId}`, timeoutMs: 10_000 },
+        );
+        if (!reply.ok) {
+          throw new Error(reply.error?.message ?? 'the camera did not move');
+        }
+      },
     });
     closers.push(() => handling.close());
 
@@ -186,7 +205,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       log: log.child({ part: 'alarms' }),
       hasParent: uplink !== null,
       sendAck: (publisher, ack) => bus.publishDown(publisher, 'ack', ack),
-      policy: (alarm, receivedAt) => handling.policy(alarm, receivedAt),
+      policy: (alarm, receivedAt, receivedVia) => handling.policy(alarm, receivedAt, receivedVia),
       onStored: (stored) => {
         for (const s of stored) {
           if (s.alarm.signal === 'restore') {
@@ -197,7 +216,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
               ...s.alarm,
               receivedAt: s.receivedAt.toISOString(),
               originName: index.nameOf(s.alarm.origin),
-              ...freshHandling(s.alarm, s, alarms.procedureOf),
+              ...freshHandling(s.alarm, s, alarms.rules),
             },
             s.receivedVia,
           );
@@ -252,6 +271,16 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       closers.push(() => live.close());
     }
 
+    const offlineWatch = new OfflineWatch({
+      selfId: config.node.id,
+      alarms,
+      index,
+      log: log.child({ part: 'offline-watch' }),
+      submit: (alarm) => intake.submit(alarm, config.node.id),
+      restored: (subject) => handling.restoredAbout(subject),
+    });
+    closers.push(() => offlineWatch.close());
+
     const ingest = new Ingest(config.node.id, {
       bus,
       nodes,
@@ -262,6 +291,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         statesChanged: (states) => {
           realtime.nodeStates(states);
           uplink?.publishStates(states);
+          offlineWatch.statesChanged(states);
         },
         catalogChanged: (publisher, revision, change) => {
           realtime.catalogChanged(publisher, revision);
@@ -308,7 +338,11 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         parent: uplink
           ? { connected: uplink.connected, outboxPending: database ? await alarms.countPendingForParent() : -1 }
           : null,
-        messages: { received: ingest.stats.received, refused: { ...ingest.stats.refused } },
+        messages: {
+          received: ingest.stats.received,
+          refused: { ...ingest.stats.refused },
+          flagged: { ...ingest.stats.flagged },
+        },
       };
     };
 

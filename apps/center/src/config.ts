@@ -1,4 +1,4 @@
-import { AlarmPriority, AlarmType, Importance, NodeId, ProcedureStep, Role, Tier } from '@bsm/protocol';
+import { AlarmPriority, AlarmType, EntityId, Importance, NodeId, ProcedureStep, Role, Tier } from '@bsm/protocol';
 import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65_535);
@@ -187,6 +187,23 @@ export const CenterConfig = z
         immediateTypes: z.array(AlarmType).default(['panic', 'duress', 'vault_door']),
         /** An escalation arriving this long after it was due is shown as late. */
         lateAfterSec: z.number().int().min(1).max(3600).default(10),
+        /** Types whose linked cameras open by themselves on the responsible officers' video wall (linkage). */
+        openVideoTypes: z
+          .array(AlarmType)
+          .default(['panic', 'duress', 'vault_door', 'intrusion', 'atm_tamper', 'fire']),
+        /** Linkage: PTZ cameras that turn to a preset when an alarm of an input (or a type) arrives here. */
+        ptzPresets: z
+          .array(
+            z
+              .strictObject({
+                inputId: EntityId.optional(),
+                type: AlarmType.optional(),
+                cameraId: EntityId,
+                preset: z.number().int().min(1).max(255),
+              })
+              .refine((r) => r.inputId !== undefined || r.type !== undefined, 'give an inputId or a type'),
+          )
+          .default([]),
         /** The checklist of each alarm type, replacing the built-in one (`DEFAULT_PROCEDURES`). */
         procedures: z.partialRecord(AlarmType, z.array(ProcedureStep).max(20)).default({}),
       })

@@ -71,8 +71,14 @@ cannot be expressed in the JSON Schema below.`,
   and sends it again (same \`id\`, same \`seq\`) after a reconnect. The receiver stores the alarm, then acknowledges;
   an alarm whose \`id\` it already has is acknowledged again and not stored twice, so redelivery is harmless.
 - **Sequence numbers.** \`seq\` counts the alarms of one origin from 1 without holes. A receiver that sees a number
-  skipped flags a gap for that origin (alarms may arrive out of order after a reconnect, so the gap is closed when
-  the missing number arrives).
+  skipped flags a gap for that origin: it logs the missing range and counts it in \`/api/health\`
+  (\`messages.flagged\`), and still stores the alarm (alarms may arrive out of order after a reconnect; the missing
+  ones are stored when they arrive).
+- **Bad input.** An alarm that does not match the schema (an unknown \`type\`, a malformed id, a missing field) is
+  refused: logged with the reason, counted in \`messages.refused\`, never stored, and the next message is processed
+  as usual. An \`occurredAt\` more than 5 minutes ahead of the receiver's clock is accepted and flagged (the source's
+  clock is wrong; the receiver also records its own \`receivedAt\`). A duplicate \`id\` is acknowledged and not
+  stored again.
 - **Path.** \`path\` starts at the origin (\`path[0] === origin\`); each center that forwards the alarm appends its
   own id before publishing, so the last element is always the publisher, the \`<nodeId>\` of the topic. An alarm
   raised at \`fz-wuyi\` and forwarded by \`fz-gulou\` and then \`fz\` reaches the provincial center with

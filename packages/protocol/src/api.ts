@@ -97,6 +97,8 @@ export const AlarmView = Alarm.extend({
   deadlineAt: Timestamp.nullable(),
   /** It was escalated here long after it was due (this center or its link was down then). */
   lateEscalation: z.boolean(),
+  /** Linkage: this center's consoles open the linked cameras on the video wall by themselves (responsible here). */
+  openVideo: z.boolean(),
   /** The steps of the type's procedure, in order, with those done. */
   procedure: z.array(
     z.strictObject({
@@ -166,6 +168,8 @@ export const HealthResponse = z.strictObject({
   messages: z.strictObject({
     received: z.number().int().nonnegative(),
     refused: z.record(z.string(), z.number().int().nonnegative()),
+    /** Accepted but flagged: alarm sequence gaps, alarm times ahead of the center's clock. */
+    flagged: z.record(z.string(), z.number().int().nonnegative()),
   }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -54,6 +54,12 @@ export const Alarm = z.strictObject({
    * and type; it never closes them.
    */
   signal: z.enum(['alarm', 'restore']).optional(),
+  /**
+   * The node the alarm is about when it is not the origin: a center raises
+   * `device_offline` about a branch whose agent vanished (the branch cannot
+   * say so itself). Consoles show and count the alarm at the subject.
+   */
+  subject: NodeId.optional(),
 });
 export type Alarm = z.infer<typeof Alarm>;
 

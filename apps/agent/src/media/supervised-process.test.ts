@@ -41,15 +41,16 @@ describe('SupervisedProcess', () => {
   });
 
   it('starts over from the initial delay after a stable run', async () => {
-    // A child that exits at once, except on its third run, which lasts 300 ms (longer than stableMs).
+    // A child that exits at once, except on its third run, which lasts 1.5 s (longer than stableMs). A quick run
+    // includes node's start-up, which on a loaded machine takes a few hundred ms: stableMs leaves room for it.
     const dir = mkdtempSync(join(tmpdir(), 'bsm-sp-'));
     try {
       const counter = join(dir, 'runs');
       const p = supervise(
         `const fs = require('fs'); let n = 0; try { n = Number(fs.readFileSync(${JSON.stringify(counter)}, 'utf8')); } catch {}
          fs.writeFileSync(${JSON.stringify(counter)}, String(n + 1));
-         setTimeout(() => process.exit(1), n === 2 ? 300 : 0);`,
-        { backoff: { initialMs: 20, maxMs: 1_000, factor: 2, stableMs: 250 } },
+         setTimeout(() => process.exit(1), n === 2 ? 1500 : 0);`,
+        { backoff: { initialMs: 20, maxMs: 1_000, factor: 2, stableMs: 1_000 } },
       );
       const delays: number[] = [];
       p.on('backoff', (delayMs) => delays.push(delayMs));
@@ -57,7 +58,7 @@ describe('SupervisedProcess', () => {
       while (delays.length < 5) {
         await until(p, 'exit');
       }
-      // 20, 40 (unstable runs), then the 300 ms run resets the back-off: 20, 40, 80.
+      // 20, 40 (unstable runs), then the 1.5 s run resets the back-off: 20, 40, 80.
       expect(delays.slice(0, 5)).toEqual([20, 40, 20, 40, 80]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

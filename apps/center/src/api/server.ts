@@ -188,7 +188,7 @@ export function createApi(deps: ApiDeps): express.Express {
   /** An alarm the user may see, or 404 (an alarm outside the jurisdiction does not exist for them). */
   const visibleAlarm = async (session: Session, id: string): Promise<AlarmView> => {
     const view = await alarms.view(id);
-    if (!view || view.signal === 'restore' || !index.isWithin(view.origin, session.user.jurisdiction)) {
+    if (!view || view.signal === 'restore' || !index.isWithin(view.subject ?? view.origin, session.user.jurisdiction)) {
       throw new HttpError(404, 'not_found', `no alarm ${id}`);
     }
     return view;

@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import * as initialSchema from './migrations/20261122T0300_initial_schema.js';
 import * as alarmHandling from './migrations/20261122T0900_alarm_handling.js';
 import * as branchStaff from './migrations/20261122T1000_branch_staff.js';
+import * as alarmSubject from './migrations/20261122T1030_alarm_subject.js';
 
 // int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122T0300_initial_schema': initialSchema,
   '20261122T0900_alarm_handling': alarmHandling,
   '20261122T1000_branch_staff': branchStaff,
+  '20261122T1030_alarm_subject': alarmSubject,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

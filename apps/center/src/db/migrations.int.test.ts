@@ -33,7 +33,8 @@ describe('database migrations', () => {
     );
     expect(await tables()).toEqual(expect.arrayContaining(['alarm_events', 'event_cursors']));
     expect(await migrateToLatest(db)).toEqual([]); // idempotent
-    // Step by step down: the branch staff role, then alarm handling, then everything.
+    // Step by step down: alarm subjects, the branch staff role, then alarm handling, then everything.
+    expect((await migrator(db).migrateDown()).error).toBeUndefined();
     expect((await migrator(db).migrateDown()).error).toBeUndefined();
     expect((await db.selectFrom('roles').select('name').execute()).map((r) => r.name)).not.toContain('branch_staff');
     expect((await migrator(db).migrateDown()).error).toBeUndefined();

@@ -91,6 +91,8 @@ export interface AlarmsTable {
   /** Acknowledge before this or it goes to the parent; null once acknowledged, escalated, or not ours. */
   deadline_at: Timestamp | null;
   late_escalation: Generated<boolean>;
+  /** The node it is about when not the origin (a center's alarm about a branch). */
+  subject: string | null;
 }
 
 /** Every handling event of every alarm here; `position` orders what we send to our neighbours. */

@@ -59,17 +59,27 @@ export function toAlarm(r: AlarmRow): Alarm {
     source: r.source as Alarm['source'],
     ...(r.text === null ? {} : { text: r.text }),
     ...(r.signal === 'restore' ? { signal: 'restore' as const } : {}),
+    ...(r.subject === null ? {} : { subject: r.subject }),
   };
 }
 
-export type ProcedureOf = (type: Alarm['type']) => readonly ProcedureStep[];
+/** A center's rules for handling alarms, from its config. */
+export interface HandlingRules {
+  /** The checklist officers work through for an alarm of this type. */
+  procedureOf(type: Alarm['type']): readonly ProcedureStep[];
+  /** Whether an alarm of this type opens its linked cameras on the responsible officers' video wall. */
+  opensVideo(type: Alarm['type']): boolean;
+}
 
-export const defaultProcedureOf: ProcedureOf = (type) => DEFAULT_PROCEDURES[type];
+export const DEFAULT_RULES: HandlingRules = {
+  procedureOf: (type) => DEFAULT_PROCEDURES[type],
+  opensVideo: (type) => ['panic', 'duress', 'vault_door', 'intrusion', 'atm_tamper', 'fire'].includes(type),
+};
 
 /** The state of an alarm with no event yet. */
 const stateOf = (r: AlarmRow): AlarmState => r.state ?? alarmStateOf(r.type as Alarm['type'], []);
 
-export function toView(r: AlarmRow, originName: string, procedureOf: ProcedureOf = defaultProcedureOf): AlarmView {
+export function toView(r: AlarmRow, originName: string, rules: HandlingRules = DEFAULT_RULES): AlarmView {
   const state = stateOf(r);
   return {
     ...toAlarm(r),
@@ -86,7 +96,8 @@ export function toView(r: AlarmRow, originName: string, procedureOf: ProcedureOf
     responsible: r.responsible,
     deadlineAt: r.deadline_at === null || state.status !== 'new' ? null : r.deadline_at.toISOString(),
     lateEscalation: r.late_escalation,
-    procedure: procedureOf(r.type as Alarm['type']).map((step) => {
+    openVideo: r.responsible && r.linked_cameras.length > 0 && rules.opensVideo(r.type as Alarm['type']),
+    procedure: rules.procedureOf(r.type as Alarm['type']).map((step) => {
       const done = state.stepsDone.find((d) => d.step === step);
       return { step, done: done ? { by: done.by, at: done.at } : null };
     }),
@@ -97,7 +108,7 @@ export function toView(r: AlarmRow, originName: string, procedureOf: ProcedureOf
 export function freshHandling(
   alarm: Alarm,
   decided: { responsible?: boolean; deadlineAt?: Date | null },
-  procedureOf: ProcedureOf = defaultProcedureOf,
+  rules: HandlingRules = DEFAULT_RULES,
 ): Omit<AlarmView, keyof Alarm | 'receivedAt' | 'originName'> {
   const state = alarmStateOf(alarm.type, []);
   return {
@@ -112,14 +123,15 @@ export function freshHandling(
     responsible: decided.responsible === true,
     deadlineAt: decided.deadlineAt ? decided.deadlineAt.toISOString() : null,
     lateEscalation: false,
-    procedure: procedureOf(alarm.type).map((step) => ({ step, done: null })),
+    openVideo: decided.responsible === true && alarm.linkedCameras.length > 0 && rules.opensVideo(alarm.type),
+    procedure: rules.procedureOf(alarm.type).map((step) => ({ step, done: null })),
   };
 }
 
 export class AlarmRepository {
   constructor(
     private readonly db: Db,
-    readonly procedureOf: ProcedureOf = defaultProcedureOf,
+    readonly rules: HandlingRules = DEFAULT_RULES,
   ) {}
 
   /**
@@ -152,6 +164,7 @@ export class AlarmRepository {
       responsible: responsible === true,
       responsible_since: responsible === true ? receivedAt : null,
       deadline_at: deadlineAt ?? null,
+      subject: a.subject ?? null,
     }));
     if (!queueForParent) {
       const rows = await this.db
@@ -212,9 +225,10 @@ export class AlarmRepository {
    * open queue most urgent first (priority, then age), otherwise newest first.
    */
   async list(root: string, q: Partial<AlarmListQuery> & { limit: number }): Promise<AlarmView[]> {
+    // An alarm belongs where its subject (or else its origin) is: a center's alarm about a branch shows at the branch.
     let query = this.db
       .selectFrom('alarms')
-      .innerJoin('nodes', 'nodes.id', 'alarms.origin')
+      .innerJoin('nodes', (j) => j.on(sql<boolean>`nodes.id = COALESCE(alarms.subject, alarms.origin)`))
       .selectAll('alarms')
       .select('nodes.name as origin_name')
       .where('alarms.signal', '=', 'alarm')
@@ -241,13 +255,13 @@ export class AlarmRepository {
         ? query.orderBy('alarms.priority').orderBy('alarms.received_at').orderBy('alarms.id')
         : query.orderBy('alarms.id', 'desc');
     const rows = await query.limit(q.limit).execute();
-    return rows.map((r) => toView(r as unknown as AlarmRow, r.origin_name, this.procedureOf));
+    return rows.map((r) => toView(r as unknown as AlarmRow, r.origin_name, this.rules));
   }
 
   async get(id: string): Promise<(AlarmRow & { origin_name: string }) | undefined> {
     const row = await this.db
       .selectFrom('alarms')
-      .leftJoin('nodes', 'nodes.id', 'alarms.origin')
+      .leftJoin('nodes', (j) => j.on(sql<boolean>`nodes.id = COALESCE(alarms.subject, alarms.origin)`))
       .selectAll('alarms')
       .select('nodes.name as origin_name')
       .where('alarms.id', '=', id)
@@ -257,7 +271,7 @@ export class AlarmRepository {
 
   async view(id: string): Promise<AlarmView | undefined> {
     const row = await this.get(id);
-    return row ? toView(row, row.origin_name, this.procedureOf) : undefined;
+    return row ? toView(row, row.origin_name, this.rules) : undefined;
   }
 
   /** Saves what the alarm's events add up to; the deadline ends once it is no longer new. */
@@ -286,6 +300,29 @@ export class AlarmRepository {
   /** The deadline passed and the alarm went to the parent: no second escalation. */
   async clearDeadline(id: string): Promise<void> {
     await this.db.updateTable('alarms').set({ deadline_at: null }).where('id', '=', id).execute();
+  }
+
+  /** The next sequence number of alarms this center raises itself (it is their origin). */
+  async nextOwnSeq(selfId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('alarms')
+      .select(sql<number>`COALESCE(max(seq), 0)::int`.as('seq'))
+      .where('origin', '=', selfId)
+      .executeTakeFirstOrThrow();
+    return row.seq + 1;
+  }
+
+  /** Open alarms of a type this center raised about a node (to mark them restored). */
+  async openAbout(selfId: string, subject: string, type: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select('id')
+      .where('origin', '=', selfId)
+      .where('subject', '=', subject)
+      .where('type', '=', type)
+      .where('status', '<>', 'closed')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Alarms waiting for an acknowledgment here, with their deadline: to (re)arm the timers at start. */

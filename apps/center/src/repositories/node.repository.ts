@@ -424,10 +424,14 @@ export class NodeRepository {
       .execute()) as NodeRow[];
     const open = await this.db
       .selectFrom('alarms')
-      .select(['origin', sql<number>`count(*)::int`.as('n'), sql<number>`min(priority)::int`.as('top')])
+      .select([
+        sql<string>`COALESCE(subject, origin)`.as('origin'),
+        sql<number>`count(*)::int`.as('n'),
+        sql<number>`min(priority)::int`.as('top'),
+      ])
       .where('status', '<>', 'closed')
       .where('signal', '=', 'alarm')
-      .groupBy('origin')
+      .groupBy(sql`COALESCE(subject, origin)`)
       .execute();
     const byId = new Map(rows.map((r) => [r.id, { row: r, open: 0, top: null as number | null }]));
     for (const o of open) {

@@ -37,6 +37,8 @@ export interface AlarmHandlingDeps {
   ackChild(child: string, upTo: number): void;
   /** `up/event-ack` to the parent. */
   ackParent(upTo: number): void;
+  /** Linkage: turn a PTZ camera to a preset (the camera's branch does it). */
+  ptzPreset?(cameraId: string, preset: number, alarmId: string): Promise<void>;
 }
 
 /** Who acted, as events name them. */
@@ -95,9 +97,16 @@ export class AlarmHandling {
     return rule?.sec ?? this.deps.config.ackDeadlineSec;
   }
 
-  /** What this center decides about an alarm as it arrives: received from the branch itself, it must act. */
-  policy(alarm: Alarm, receivedAt: Date): { responsible: boolean; deadlineAt: Date | null } {
-    const first = alarm.path.length === 1 && alarm.signal !== 'restore';
+  /**
+   * What this center decides about an alarm as it arrives: one it raised
+   * itself, or received from the branch itself, its officers must handle.
+   * (A child center's own alarm also has a one-element path; it is the
+   * child's to handle.)
+   */
+  policy(alarm: Alarm, receivedAt: Date, receivedVia: string): { responsible: boolean; deadlineAt: Date | null } {
+    const own = receivedVia === this.deps.selfId;
+    const fromBranch = alarm.path.length === 1 && this.deps.index.get(alarm.origin)?.kind !== 'center';
+    const first = (own || fromBranch) && alarm.signal !== 'restore';
     return first
       ? { responsible: true, deadlineAt: new Date(receivedAt.getTime() + this.deadlineSec(alarm) * 1000) }
       : { responsible: false, deadlineAt: null };
@@ -108,10 +117,7 @@ export class AlarmHandling {
     const made: AlarmEvent[] = [];
     for (const s of stored) {
       const { alarm } = s;
-      if (alarm.path.length !== 1) {
-        continue; // came through a child center, which handles it first
-      }
-      if (alarm.signal === 'restore') {
+      if (alarm.signal === 'restore' && alarm.path.length === 1 && s.receivedVia === alarm.origin) {
         const open = await this.deps.alarms.openMatching(
           alarm.origin,
           alarm.type,
@@ -125,9 +131,13 @@ export class AlarmHandling {
         );
         continue;
       }
+      if (!s.responsible) {
+        continue; // came through a child center, which handles it first
+      }
       if (s.deadlineAt) {
         this.timers.set(alarm.id, s.deadlineAt.getTime());
       }
+      this.linkPtz(alarm);
       if (this.deps.parentId && this.deps.config.immediateTypes.includes(alarm.type)) {
         made.push(this.escalation(alarm.id, alarm.origin, 'immediate', s.receivedAt));
       }
@@ -149,13 +159,43 @@ export class AlarmHandling {
     }
   }
 
+  /** Linkage rules of this center: cameras that turn to a preset for this alarm's input or type. */
+  private linkPtz(alarm: Alarm): void {
+    for (const rule of this.deps.config.ptzPresets) {
+      const matches = rule.inputId !== undefined ? rule.inputId === alarm.inputId : rule.type === alarm.type;
+      if (matches && this.deps.ptzPreset) {
+        this.deps
+          .ptzPreset(rule.cameraId, rule.preset, alarm.id)
+          .catch((error: unknown) =>
+            this.deps.log.warn(
+              { err: error, alarmId: alarm.id, cameraId: rule.cameraId },
+              'linkage: PTZ preset failed',
+            ),
+          );
+      }
+    }
+  }
+
+  /** A node this center raised alarms about is back: mark those alarms restored (they stay open). */
+  async restoredAbout(subject: string): Promise<void> {
+    const open = await this.deps.alarms.openAbout(this.deps.selfId, subject, 'device_offline');
+    if (open.length > 0) {
+      await this.record(
+        open.map((alarmId) =>
+          this.event(alarmId, this.deps.selfId, { by: 'system', action: 'restore', node: subject }),
+        ),
+        null,
+      );
+    }
+  }
+
   /** An officer's action; the refusal says why when the workflow does not allow it now. */
   async act(user: SessionUser, alarmId: string, req: AlarmActionRequest): Promise<AlarmView> {
     if (user.role !== 'operator' && user.role !== 'super_operator') {
       throw new HttpError(403, 'forbidden', 'your role may not handle alarms');
     }
     const row = await this.deps.alarms.get(alarmId);
-    if (!row || row.signal !== 'alarm' || !this.deps.index.isWithin(row.origin, user.jurisdiction)) {
+    if (!row || row.signal !== 'alarm' || !this.deps.index.isWithin(row.subject ?? row.origin, user.jurisdiction)) {
       throw new HttpError(404, 'not_found', `no alarm ${alarmId}`);
     }
     const events = (await this.deps.events.forAlarms([alarmId])).get(alarmId) ?? [];
@@ -164,7 +204,7 @@ export class AlarmHandling {
       ...(req.disposition ? { disposition: req.disposition } : {}),
       ...(req.note !== undefined ? { note: req.note } : {}),
       ...(req.step ? { step: req.step } : {}),
-      procedure: this.deps.alarms.procedureOf(row.type as Alarm['type']),
+      procedure: this.deps.alarms.rules.procedureOf(row.type as Alarm['type']),
     });
     if (refusal) {
       throw new HttpError(409, 'not_allowed', refusal);

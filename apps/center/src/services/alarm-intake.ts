@@ -13,7 +13,7 @@ export interface AlarmIntakeDeps {
   hasParent: boolean;
   sendAck(publisher: string, ack: AlarmAck): void;
   /** What this center decides about an alarm as it arrives (responsibility, deadline), stored with it. */
-  policy?(alarm: Alarm, receivedAt: Date): { responsible: boolean; deadlineAt: Date | null };
+  policy?(alarm: Alarm, receivedAt: Date, receivedVia: string): { responsible: boolean; deadlineAt: Date | null };
   /** Called once per newly stored alarm (never for duplicates), after the commit, with its outbox position (0 without a parent). */
   onStored(stored: StoredAlarm[]): void;
 }
@@ -34,7 +34,7 @@ export class AlarmIntake {
 
   submit(alarm: Alarm, receivedVia: string): void {
     const receivedAt = new Date();
-    this.queue.push({ alarm, receivedVia, receivedAt, ...this.deps.policy?.(alarm, receivedAt) });
+    this.queue.push({ alarm, receivedVia, receivedAt, ...this.deps.policy?.(alarm, receivedAt, receivedVia) });
     if (!this.flushing) {
       this.flushing = true;
       setImmediate(() => void this.drain());

@@ -1,5 +1,6 @@
 import {
   decodeUp,
+  type Alarm,
   type AlarmEventBatch,
   newCorrelationId,
   type Command,
@@ -30,7 +31,12 @@ export interface IngestEvents {
 export interface IngestStats {
   received: number;
   refused: Record<string, number>;
+  /** Accepted but worth an operator's look: sequence gaps, clocks ahead. */
+  flagged: Record<string, number>;
 }
+
+/** An alarm time this far ahead of the center's clock is flagged (clocks drift; minutes do not). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * Everything nodes send up arrives here. Each message is validated against
@@ -39,8 +45,10 @@ export interface IngestStats {
  * publisher other than alarms are applied in arrival order.
  */
 export class Ingest {
-  readonly stats: IngestStats = { received: 0, refused: {} };
+  readonly stats: IngestStats = { received: 0, refused: {}, flagged: {} };
   private chains = new Map<string, Promise<void>>();
+  /** Highest sequence number seen per origin since start (a restart forgets: the first alarm sets it). */
+  private readonly lastSeq = new Map<string, number>();
 
   constructor(
     private readonly selfId: string,
@@ -89,7 +97,40 @@ export class Ingest {
       this.deps.intake.refuse(publisher, alarm.id, 'path must start at the origin and end at the publisher');
       return;
     }
+    this.flagOddities(publisher, alarm);
     this.deps.intake.submit(alarm, publisher);
+  }
+
+  /**
+   * Accepted but flagged (docs/protocol.md): a sequence number that skips
+   * ahead (alarms of that origin are missing, or still on their way after a
+   * reconnect) and a time of occurrence far in the future (a wrong clock at
+   * the source). Both are logged and counted in /api/health.
+   */
+  private flagOddities(publisher: string, alarm: Alarm): void {
+    const last = this.lastSeq.get(alarm.origin);
+    if (last !== undefined && alarm.seq > last + 1) {
+      this.count('alarm: sequence gap');
+      this.deps.log.warn(
+        { publisher, origin: alarm.origin, missing: `${last + 1}-${alarm.seq - 1}` },
+        'alarm sequence gap: alarms of this origin missing or still on their way',
+      );
+    }
+    if (last === undefined || alarm.seq > last) {
+      this.lastSeq.set(alarm.origin, alarm.seq);
+    }
+    const ahead = Date.parse(alarm.occurredAt) - Date.now();
+    if (ahead > FUTURE_TOLERANCE_MS) {
+      this.count('alarm: occurred in the future');
+      this.deps.log.warn(
+        { publisher, origin: alarm.origin, alarmId: alarm.id, aheadSec: Math.round(ahead / 1000) },
+        "alarm time is ahead of this center's clock; the source's clock is wrong",
+      );
+    }
+  }
+
+  private count(key: string): void {
+    this.stats.flagged[key] = (this.stats.flagged[key] ?? 0) + 1;
   }
 
   private async handleOrdered(publisher: string, kind: Exclude<UpKind, 'alarm'>, payload: Buffer): Promise<void> {

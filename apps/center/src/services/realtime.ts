@@ -65,11 +65,11 @@ export class Realtime {
 
   /** `via` is the child that delivered it: an origin whose catalog has not arrived yet still reaches the consoles above. */
   alarmNew(view: AlarmView, via?: string): void {
-    this.io.to(this.roomsFor(view.origin, via)).emit('alarm:new', view);
+    this.io.to(this.roomsFor(view.subject ?? view.origin, via)).emit('alarm:new', view);
   }
 
   alarmUpdated(view: AlarmView): void {
-    this.io.to(this.roomsFor(view.origin)).emit('alarm:updated', view);
+    this.io.to(this.roomsFor(view.subject ?? view.origin)).emit('alarm:updated', view);
   }
 
   nodeStates(states: NodeState[]): void {

@@ -48,6 +48,7 @@ export function alarmView(overrides: Partial<AlarmView> = {}): AlarmView {
     responsible: true,
     deadlineAt: null,
     lateEscalation: false,
+    openVideo: false,
     procedure: [],
     ...overrides,
   };
