@@ -9,19 +9,47 @@ import { freePort } from '../../test/support/ports.js';
 
 export interface BenchNetwork {
   net: NetworkHandle;
+  /** The agents running in this process; empty with `agents: false`. */
   agents: BranchAgent[];
   stop(): Promise<void>;
+}
+
+export interface BenchNetworkOptions {
+  /**
+   * Run the branch agents in this process (default). With `false` the
+   * branches are only provisioned (config files, credentials, the centers'
+   * topology), for a bench that brings its own load generator: each one's
+   * config file is `net.branches.get(id).configFile`.
+   */
+  agents?: boolean;
+  /** Environment added to the network's processes (the centers), e.g. `NODE_OPTIONS: '--cpu-prof …'` to profile them. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
  * A level-1 and a level-2 center as real processes, with `branches` agents
  * under the level-2 center running in this process (so the load generator
- * can drive them without 200 processes on a 2-core machine).
+ * can drive them without 200 processes on a 2-core machine), or only
+ * provisioned for a load generator of the bench's own (`agents: false`).
  */
-export async function startBenchNetwork(name: string, branches: number): Promise<BenchNetwork> {
+export async function startBenchNetwork(
+  name: string,
+  branches: number,
+  options: BenchNetworkOptions = {},
+): Promise<BenchNetwork> {
   const dataDir = resolve('.data', `bench-${name}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const port = async (): Promise<number> => freePort();
+  // A port is free again once freePort() closes it, so hundreds of calls can repeat one: keep them distinct.
+  const taken = new Set<number>();
+  const port = async (): Promise<number> => {
+    for (;;) {
+      const p = await freePort();
+      if (!taken.has(p)) {
+        taken.add(p);
+        return p;
+      }
+    }
+  };
   const input: TopologyInput = {
     name: `bench ${name}`,
     dataDir,
@@ -66,12 +94,12 @@ export async function startBenchNetwork(name: string, branches: number): Promise
     serveWeb: false,
     startBranches: false,
     restart: false,
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', ...options.env },
   });
   const silent = pino({ level: 'warn' });
   const agents: BranchAgent[] = [];
   try {
-    for (const b of net.branches.values()) {
+    for (const b of options.agents === false ? [] : net.branches.values()) {
       const raw = parse(await readFile(b.configFile, 'utf8')) as Record<string, unknown>;
       const config = AgentConfigSchema.parse({ ...raw, http: { enabled: false }, patrol: { intervalSec: 3600 } });
       const agent = new BranchAgent(config, { logger: silent });

@@ -4,6 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 /** An officer's console as a program: logs in over REST and listens on socket.io, as the web console does. */
 export class ConsoleClient {
   readonly received = new Map<string, { at: number; count: number; alarm: AlarmView }>();
+  /** Times the socket.io connection dropped after connecting: alarms pushed meanwhile never reach this console. */
+  disconnects = 0;
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   cookie = '';
 
@@ -34,6 +36,11 @@ export class ConsoleClient {
         hit.count += 1;
       } else {
         this.received.set(alarm.id, { at: now, count: 1, alarm });
+      }
+    });
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') {
+        this.disconnects += 1;
       }
     });
     await new Promise<void>((resolve, reject) => {
