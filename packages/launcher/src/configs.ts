@@ -10,7 +10,8 @@ export interface GeneratedFiles {
 /** The demo branches' arming code (the branch panel asks for it to arm or disarm a zone). */
 export const DEMO_ARM_CODE = '2468';
 /** Its argon2id hash, as an agent's `panel.armCodeHash` holds it (a hash is not a secret). */
-const DEMO_ARM_CODE_HASH = '$argon2id$v=19$m=19456,t=2,p=1$CSN3QUjS2TUcFgBkQkAahQ$MBuSYRZ2dsSSQZeAgp5hmMo0JXo7iCQlCscTljx/t2g';
+const DEMO_ARM_CODE_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$CSN3QUjS2TUcFgBkQkAahQ$MBuSYRZ2dsSSQZeAgp5hmMo0JXo7iCQlCscTljx/t2g';
 
 /**
  * Demo users of one center: one per role, all with the topology's demo
