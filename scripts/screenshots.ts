@@ -35,6 +35,9 @@ try {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'panic', inputId: 'qz-fengze.in-panic-counter', text: '柜台紧急按钮' }),
   });
+  // Linkage puts the panic's cameras on the video wall by itself; back to the map for the picture.
+  await page.getByTestId('video-wall').waitFor();
+  await page.getByTestId('nav-map-wall').click();
   await page.locator('[data-testid="alarm-row"][data-origin="qz-fengze"]').first().waitFor();
   await settle(1500);
   await page.screenshot({ path: out('map-wall.png') });
@@ -67,6 +70,33 @@ try {
   await wall.locator('[data-testid="cell-latency"]').nth(3).waitFor({ timeout: 30_000 });
   await settle(2000);
   await wall.screenshot({ path: out('video-wall.png') });
+
+  // A panic pressed on the panel of a Fuzhou branch: the city center's alarm console, then the branch panel.
+  const staff = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+  await staff.goto(network.centers.fz?.url ?? '');
+  await staff.getByTestId('login-username').fill('fz-gulou-staff');
+  await staff.getByTestId('login-password').fill(password);
+  await staff.getByTestId('login-submit').click();
+  await staff.locator('[data-testid="branch-panel"][data-load="ready"]').waitFor();
+  await wall.getByTestId('nav-alarm-console').click();
+  await wall.locator('[data-testid="alarm-console"][data-loaded="true"]').waitFor();
+  await fetch(`${network.branches['fz-taijiang']?.agentUrl ?? ''}/alarms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'intrusion', inputId: 'fz-taijiang.in-pir-hall', text: '营业厅红外探测器' }),
+  });
+  await staff.getByTestId('raise-panic').click();
+  await staff.getByTestId('raise-confirm').click();
+  const panic = staff.locator('[data-testid="branch-alarm"][data-stage="received"]').first();
+  await panic.waitFor();
+  const panicId = (await panic.getAttribute('data-alarm-id')) ?? '';
+  await wall.locator(`[data-testid="queue-row"][data-alarm-id="${panicId}"]`).click();
+  await wall.getByTestId('alarm-action-acknowledge').click();
+  await wall.locator('[data-testid="alarm-detail"][data-status="acknowledged"]').waitFor();
+  await staff.locator(`[data-testid="branch-alarm"][data-alarm-id="${panicId}"][data-stage="handling"]`).waitFor();
+  await settle(1500);
+  await wall.screenshot({ path: out('alarm-console.png') });
+  await staff.screenshot({ path: out('branch-panel.png') });
 } finally {
   await browser.close();
 }

@@ -195,7 +195,8 @@ export class BranchAgent {
             const alarm = await this.raise({
               type,
               source: 'panic-button',
-              text: `branch panel: ${by}`,
+              // Shown to officers as the alarm's description, in the console's language of the field.
+              text: `网点报警面板：${by}`,
               ...(button ? { linkedCameras: button.linkedCameras, ...(button.zone ? { zone: button.zone } : {}) } : {}),
             });
             return { alarmId: alarm.id, seq: alarm.seq };

@@ -3,13 +3,14 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from './api/api-request-error';
 import { centerApi } from './api/center-api';
+import { BranchPanelPage } from './pages/BranchPanelPage';
 import { LoginPage, type LoginNotice } from './pages/LoginPage';
 import { MapWallPage } from './pages/MapWallPage';
 
 type Session =
   { phase: 'checking' } | { phase: 'signedOut'; notice: LoginNotice } | { phase: 'signedIn'; user: SessionUser };
 
-/** Asks the center (GET /api/me) whether a session exists, then shows the login or the map wall. */
+/** Asks the center (GET /api/me) whether a session exists, then shows the login, the console or a branch's panel. */
 export function App() {
   const { t } = useTranslation();
   const [session, setSession] = useState<Session>({ phase: 'checking' });
@@ -45,6 +46,17 @@ export function App() {
         />
       );
     case 'signedIn':
+      // Branch staff get their branch's panel; everyone else the monitoring console.
+      if (session.user.role === 'branch_staff') {
+        return (
+          <BranchPanelPage
+            api={centerApi}
+            user={session.user}
+            onSessionEnded={() => setSession({ phase: 'signedOut', notice: 'sessionEnded' })}
+            onLoggedOut={() => setSession({ phase: 'signedOut', notice: null })}
+          />
+        );
+      }
       return (
         <MapWallPage
           api={centerApi}

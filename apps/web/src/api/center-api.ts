@@ -2,9 +2,12 @@ import {
   AlarmDetailResponse,
   AlarmListResponse,
   AlarmView,
+  BranchPanelResponse,
   LoginResponse,
   MapResponse,
   NodeDetailResponse,
+  PanelZone,
+  PanicResponse,
   PlayResponse,
   type AlarmActionRequest,
   type AlarmListQuery,
@@ -42,6 +45,7 @@ export interface PlayRequestBody {
 
 const cameraPath = (id: string, action: 'play' | 'ptz'): string => `/api/cameras/${encodeURIComponent(id)}/${action}`;
 const alarmPath = (id: string): string => `/api/alarms/${encodeURIComponent(id)}`;
+const branchPath = (id: string): string => `/api/branches/${encodeURIComponent(id)}`;
 
 /** The REST API of the center that serves this console. */
 export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(input, init)) {
@@ -61,6 +65,23 @@ export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(inpu
     /** An officer's action; answers the updated alarm, or 409 `not_allowed` (why, in the message), 403 for a role that may not handle alarms. */
     alarmAction: (id: string, body: AlarmActionRequest, signal?: AbortSignal) =>
       requestJson(fetchFn, `${alarmPath(id)}/actions`, { method: 'POST', body, schema: AlarmView, signal }),
+    /** The branch panel: the branch, its alarms of the last day with their handling, its zones (null while unreachable). */
+    branchPanel: (branchId: string, signal?: AbortSignal) =>
+      requestJson(fetchFn, `${branchPath(branchId)}/panel`, { schema: BranchPanelResponse, signal }),
+    /** Panic or duress from the panel (staff only), raised at the branch; 503 `branch_offline` when it cannot be. */
+    panic: (branchId: string, type: 'panic' | 'duress') =>
+      requestJson(fetchFn, `${branchPath(branchId)}/panic`, {
+        method: 'POST',
+        body: { type, confirm: true },
+        schema: PanicResponse,
+      }),
+    /** Arms or disarms a zone with the branch's code, checked at the branch; 403 `wrong_code`. */
+    armZone: (branchId: string, zone: string, armed: boolean, code: string) =>
+      requestJson(fetchFn, `${branchPath(branchId)}/zones/${encodeURIComponent(zone)}/arm`, {
+        method: 'POST',
+        body: { armed, code },
+        schema: PanelZone,
+      }),
     /** A signed, expiring HTTP-FLV URL for one camera; refused with `link_full`, `camera_offline`, … */
     play: (cameraId: string, body: PlayRequestBody, signal?: AbortSignal) =>
       requestJson(fetchFn, cameraPath(cameraId, 'play'), { method: 'POST', body, schema: PlayResponse, signal }),

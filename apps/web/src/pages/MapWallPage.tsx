@@ -5,6 +5,7 @@ import type { CenterApi } from '../api/center-api';
 import { AppHeader } from '../components/AppHeader';
 import { NodeDetailDrawer } from '../components/node-detail/NodeDetailDrawer';
 import { SidePanel } from '../components/SidePanel';
+import { useAlarmLinkage } from '../hooks/use-alarm-linkage';
 import { useAlarmSound } from '../hooks/use-alarm-sound';
 import { useWallState } from '../hooks/use-wall-state';
 import { MapView, type FocusRequest } from '../map/MapView';
@@ -97,6 +98,14 @@ export function MapWallPage({ api, user, onSessionEnded, onLoggedOut }: MapWallP
     [setScreen],
   );
   const watchCamera = useCallback((camera: CameraRef) => watchCameras([camera]), [watchCameras]);
+  useAlarmLinkage({
+    api,
+    queue: queue.alarms,
+    lastArrival: queue.lastArrival,
+    nodes,
+    enabled: screen !== 'alarms',
+    onOpen: watchCameras,
+  });
   const onWatchHandled = useCallback(
     (serial: number) => setWatchRequest((previous) => (previous?.serial === serial ? null : previous)),
     [],
