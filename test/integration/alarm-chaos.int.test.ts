@@ -130,22 +130,31 @@ describe('alarms survive a killed city center and a restarted broker', () => {
       );
     }
     // Nobody acknowledged: every alarm went up as an escalation, once, and the province must act on each.
-    await waitFor(
-      'every escalation at the province',
-      async () => {
-        const [row] = await query<{ escalated: number; responsible: number }>(
+    const notEscalated = async (): Promise<string[]> =>
+      (
+        await query<{ id: string }>(
           'xp',
-          `SELECT
-             (SELECT count(DISTINCT alarm_id)::int FROM alarm_events
-               WHERE action = 'escalate' AND body->'escalation'->>'to' = 'xp' AND alarm_id = ANY($1)) AS escalated,
-             (SELECT count(*)::int FROM alarms WHERE responsible AND id = ANY($1)) AS responsible`,
+          `SELECT a.id FROM alarms a WHERE a.id = ANY($1) AND NOT (a.responsible AND EXISTS (
+             SELECT 1 FROM alarm_events e WHERE e.alarm_id = a.id AND e.action = 'escalate'
+               AND e.body->'escalation'->>'to' = 'xp'))`,
           [ids],
-        );
-        return row?.escalated === ids.length && row.responsible === ids.length;
-      },
-      60_000,
-      500,
-    );
+        )
+      ).map((r) => r.id);
+    try {
+      await waitFor('every escalation at the province', async () => (await notEscalated()).length === 0, 60_000, 500);
+    } catch (error) {
+      // Say what both centers hold of the first few, so a failure can be read without a rerun.
+      const missing = (await notEscalated()).slice(0, 5);
+      const facts = `SELECT a.id, a.type, a.responsible, a.deadline_at, a.received_at,
+           (SELECT json_agg(json_build_object('action', e.action, 'at', e.at, 'received_at', e.received_at,
+              'escalation', e.body->'escalation') ORDER BY e.position) FROM alarm_events e WHERE e.alarm_id = a.id) AS events
+         FROM alarms a WHERE a.id = ANY($1)`;
+      const atCity = await query('xc', facts, [missing]);
+      const atProvince = await query('xp', facts, [missing]);
+      throw new Error(
+        `${(error as Error).message}; not escalated at xp: ${JSON.stringify({ xc: atCity, xp: atProvince })}`,
+      );
+    }
     const [dupes] = await query<{ n: number }>(
       'xp',
       `SELECT count(*)::int AS n FROM (

@@ -13,13 +13,31 @@ export interface StoredEvent {
  * acknowledged what we sent it.
  */
 export class AlarmEventRepository {
+  /** The insert in progress; the next one starts after it (see `insert`). */
+  private writing: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly db: Db) {}
 
-  /** Stores events not seen before (by id); returns those that were new. */
-  async insert(events: AlarmEvent[], receivedFrom: string | null): Promise<AlarmEvent[]> {
+  /**
+   * Stores events not seen before (by id); returns those that were new.
+   *
+   * One insert at a time: senders tail this table by `position` and move a
+   * cursor past what they read. Two inserts on two pool connections can
+   * commit out of position order, and a sender reading between the two
+   * commits would step past the lower position for good — an escalation
+   * never sent up. Serialized, positions become visible in order. (This
+   * center's process is the table's only writer.)
+   */
+  insert(events: AlarmEvent[], receivedFrom: string | null): Promise<AlarmEvent[]> {
     if (events.length === 0) {
-      return [];
+      return Promise.resolve([]);
     }
+    const done = this.writing.then(() => this.insertNow(events, receivedFrom));
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  private async insertNow(events: AlarmEvent[], receivedFrom: string | null): Promise<AlarmEvent[]> {
     const rows = await this.db
       .insertInto('alarm_events')
       .values(
@@ -54,6 +72,20 @@ export class AlarmEventRepository {
       byAlarm.get(r.alarm_id)?.push(r.body);
     }
     return byAlarm;
+  }
+
+  /** Escalations naming this center whose alarm is stored here but not (yet) this center's responsibility. */
+  async escalationsAwaiting(selfId: string): Promise<AlarmEvent[]> {
+    const rows = await this.db
+      .selectFrom('alarm_events as e')
+      .innerJoin('alarms as a', 'a.id', 'e.alarm_id')
+      .select('e.body')
+      .where('e.action', '=', 'escalate')
+      .where(sql<boolean>`e.body->'escalation'->>'to' = ${selfId}`)
+      .where('a.responsible', '=', false)
+      .orderBy('e.position')
+      .execute();
+    return rows.map((r) => r.body);
   }
 
   /** Events owed to the parent: made here or received from below, after `after`. */

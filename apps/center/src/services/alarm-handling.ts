@@ -74,6 +74,17 @@ export class AlarmHandling {
 
   /** Arms the deadlines of alarms still waiting here (after a restart, overdue ones escalate at once). */
   async start(): Promise<void> {
+    // An escalation that came before its alarm is applied when the alarm is stored; a center stopped in
+    // between would otherwise never take the alarm on.
+    const unclaimed = await this.deps.events.escalationsAwaiting(this.deps.selfId);
+    if (unclaimed.length > 0) {
+      this.deps.log.warn({ alarms: unclaimed.length }, 'taking on escalations left unapplied at the last stop');
+      const now = new Date();
+      for (const e of unclaimed) {
+        await this.escalatedHere(e, now);
+      }
+      await this.recompute(await this.deps.events.forAlarms([...new Set(unclaimed.map((e) => e.alarmId))]));
+    }
     for (const d of await this.deps.alarms.deadlines()) {
       this.timers.set(d.id, d.deadlineAt.getTime());
     }
@@ -262,20 +273,26 @@ export class AlarmHandling {
     }
   }
 
-  /** Stores events, recomputes the alarms they touch, tells consoles and neighbours. */
+  /**
+   * Stores events, applies escalations naming this center, recomputes the
+   * alarms they touch, tells consoles and neighbours. Escalations and the
+   * recomputation run for every event of the batch, not only those new to
+   * the database: a batch stored just before this center stopped is sent
+   * again (it was never acknowledged), and its effects must happen then.
+   */
   private async record(events: AlarmEvent[], from: string | null): Promise<void> {
     const fresh = await this.deps.events.insert(events, from === 'parent' ? this.deps.parentId : from);
-    if (fresh.length === 0) {
-      return;
-    }
     const now = new Date();
-    for (const e of fresh) {
+    for (const e of events) {
       if (e.action === 'escalate' && e.escalation?.to === this.deps.selfId) {
         await this.escalatedHere(e, now);
       }
     }
-    const alarmIds = [...new Set(fresh.map((e) => e.alarmId))];
+    const alarmIds = [...new Set(events.map((e) => e.alarmId))];
     await this.recompute(await this.deps.events.forAlarms(alarmIds));
+    if (fresh.length === 0) {
+      return;
+    }
     this.up?.wake();
     for (const child of this.childCentersOf(fresh, from)) {
       this.downTo(child).wake();
@@ -329,14 +346,22 @@ export class AlarmHandling {
     return sender;
   }
 
-  /** An escalation names this center: its officers must act, with a deadline of their own unless it was handled. */
+  /**
+   * An escalation names this center: its officers must act, with a deadline
+   * of their own unless it was handled. Once per alarm: nothing happens when
+   * this center is already responsible, or when the alarm has not arrived yet
+   * (its arrival applies the escalation, `onStored`).
+   */
   private async escalatedHere(e: AlarmEvent, now: Date): Promise<void> {
     const row = await this.deps.alarms.get(e.alarmId);
+    if (!row || row.responsible) {
+      return;
+    }
     const dueAt = Date.parse(e.escalation?.dueAt ?? e.at);
     const late = now.getTime() - dueAt > this.deps.config.lateAfterSec * 1000;
     const status = row?.state?.status ?? 'new';
     const deadlineAt =
-      row && status === 'new' ? new Date(now.getTime() + this.deadlineSec(row as unknown as Alarm) * 1000) : null;
+      status === 'new' ? new Date(now.getTime() + this.deadlineSec(row as unknown as Alarm) * 1000) : null;
     await this.deps.alarms.takeResponsibility(e.alarmId, now, deadlineAt, late);
     if (deadlineAt) {
       this.timers.set(e.alarmId, deadlineAt.getTime());
@@ -357,12 +382,18 @@ export class AlarmHandling {
       if (!this.deps.parentId) {
         return;
       }
-      await this.deps.alarms.clearDeadline(alarmId);
-      if (row.state?.escalations.some((e) => e.from === this.deps.selfId)) {
-        return; // already with the parent (a panic goes up at once)
+      // From the events, not the row's saved state: a center killed between storing an escalation and
+      // saving the state it adds up to must not escalate the alarm a second time after its restart.
+      const events = (await this.deps.events.forAlarms([alarmId])).get(alarmId) ?? [];
+      const state = alarmStateOf(row.type as Alarm['type'], events);
+      if (!state.escalations.some((e) => e.from === this.deps.selfId)) {
+        this.deps.log.warn({ alarmId, to: this.deps.parentId }, 'alarm not acknowledged in time; escalating');
+        await this.record([this.escalation(alarmId, row.origin, 'deadline', row.deadline_at)], null);
+      } else if (!row.state?.escalations.some((e) => e.from === this.deps.selfId)) {
+        await this.recompute(new Map([[alarmId, events]])); // stored before a stop, not yet shown
       }
-      this.deps.log.warn({ alarmId, to: this.deps.parentId }, 'alarm not acknowledged in time; escalating');
-      await this.record([this.escalation(alarmId, row.origin, 'deadline', row.deadline_at)], null);
+      // Only once the escalation is stored: cleared first, a crash in between would lose it for good.
+      await this.deps.alarms.clearDeadline(alarmId);
     } catch (error) {
       this.deps.log.error({ err: error, alarmId }, 'escalation failed; trying again');
       this.timers.set(alarmId, Date.now() + 1000);
