@@ -12,6 +12,7 @@ import {
 import { Alarm, LinkUsage, PanelZone, PtzAction, StreamProfileName, StreamPurpose } from './messages.js';
 import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
 import { EntityId, NodeId, Timestamp } from './ids.js';
+import { Permission } from './permissions.js';
 
 /** Every error body of the REST API. `fields` lists validation problems of the request. */
 export const ApiError = z.strictObject({
@@ -42,6 +43,8 @@ export const SessionUser = z.strictObject({
   username: z.string(),
   displayName: z.string(),
   role: Role,
+  /** What the user may do: the role's permissions or a list chosen by a security administrator. */
+  permissions: z.array(Permission),
   /** Root of the subtree this user may see and act on. */
   jurisdiction: NodeId,
   center: CenterInfo,

@@ -8,3 +8,4 @@ export * from './api.js';
 export * from './socket.js';
 export * from './socket-events.js';
 export * from './alarm-workflow.js';
+export * from './permissions.js';

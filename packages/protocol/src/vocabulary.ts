@@ -72,9 +72,19 @@ export const NodeStateName = z.enum(NODE_STATES);
 export type NodeStateName = z.infer<typeof NodeStateName>;
 
 /**
- * Roles of C2h plus the security administrator of S3, and the staff of a
- * branch, who use its panel (panic, duress, arming) and see its alarms only.
+ * Roles of C2h (super operator, operator, ordinary user), the security
+ * administrator of S3 who manages users and sees no data, the auditor who
+ * reads the audit trail, and the staff of a branch, who use its panel
+ * (panic, duress, arming) and see its alarms only. Their permissions are in
+ * `permissions.ts`.
  */
-export const ROLES = ['super_operator', 'operator', 'ordinary_user', 'security_admin', 'branch_staff'] as const;
+export const ROLES = [
+  'super_operator',
+  'operator',
+  'ordinary_user',
+  'security_admin',
+  'auditor',
+  'branch_staff',
+] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;

@@ -42,6 +42,7 @@ export class AuthService {
       username: u.username,
       displayName: u.displayName,
       role: u.role,
+      permissions: u.permissions,
       jurisdiction: u.jurisdiction,
       center: this.deps.center,
     };
@@ -72,14 +73,15 @@ export class AuthService {
       });
       throw new AuthError('locked', `account locked until ${user.lockedUntil.toISOString()}`);
     }
-    if (user.disabled || !(await verifySecret(user.passwordHash, password))) {
+    const suspended = user.disabled || !user.permissions.includes('login');
+    if (suspended || !(await verifySecret(user.passwordHash, password))) {
       await users.recordFailedLogin(user.id, this.deps.maxFailedLogins, this.deps.lockMinutes);
       await audit.append({
         actor: username,
         action: 'auth.login',
         outcome: 'failure',
         ip,
-        detail: { reason: user.disabled ? 'disabled' : 'bad password' },
+        detail: { reason: user.disabled ? 'disabled' : suspended ? 'no login permission' : 'bad password' },
       });
       throw new AuthError('bad_credentials', 'wrong username or password');
     }

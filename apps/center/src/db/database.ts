@@ -5,6 +5,7 @@ import * as initialSchema from './migrations/20261122T0300_initial_schema.js';
 import * as alarmHandling from './migrations/20261122T0900_alarm_handling.js';
 import * as branchStaff from './migrations/20261122T1000_branch_staff.js';
 import * as alarmSubject from './migrations/20261122T1030_alarm_subject.js';
+import * as permissions from './migrations/20261201T0100_permissions.js';
 
 // int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122T0900_alarm_handling': alarmHandling,
   '20261122T1000_branch_staff': branchStaff,
   '20261122T1030_alarm_subject': alarmSubject,
+  '20261201T0100_permissions': permissions,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -146,6 +146,11 @@ export interface UsersTable {
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   created_at: Generated<Timestamp>;
+  /** Chosen permissions; null: the role's defaults. */
+  permissions: string[] | null;
+  /** CIDR ranges the user may sign in from; empty: wherever the center allows. */
+  allowed_ips: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface SessionsTable {

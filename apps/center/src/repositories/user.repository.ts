@@ -1,5 +1,7 @@
-import type { Role } from '@bsm/protocol';
+import { effectivePermissions, Permission, type Role } from '@bsm/protocol';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { UsersTable } from '../db/schema.js';
 
 export interface UserRecord {
   id: number;
@@ -8,9 +10,36 @@ export interface UserRecord {
   passwordHash: string;
   role: Role;
   jurisdiction: string;
+  /** What the user holds: the chosen list or the role's defaults, within the role's ceiling. */
+  permissions: Permission[];
+  /** CIDR ranges the user may sign in from; empty: wherever the center allows. */
+  allowedIps: string[];
   disabled: boolean;
   failedLogins: number;
   lockedUntil: Date | null;
+}
+
+type UserRow = Selectable<UsersTable>;
+
+/** A chosen permission the code no longer knows (renamed, removed) is dropped, never granted. */
+const knownPermissions = (stored: string[] | null): Permission[] | null =>
+  stored === null ? null : stored.filter((p): p is Permission => Permission.safeParse(p).success);
+
+function toRecord(r: UserRow): UserRecord {
+  const role = r.role as Role;
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    passwordHash: r.password_hash,
+    role,
+    jurisdiction: r.jurisdiction,
+    permissions: effectivePermissions(role, knownPermissions(r.permissions)),
+    allowedIps: r.allowed_ips,
+    disabled: r.disabled,
+    failedLogins: r.failed_logins,
+    lockedUntil: r.locked_until,
+  };
 }
 
 export interface SessionRecord {
@@ -23,19 +52,7 @@ export class UserRepository {
 
   async findByUsername(username: string): Promise<UserRecord | null> {
     const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    return r
-      ? {
-          id: r.id,
-          username: r.username,
-          displayName: r.display_name,
-          passwordHash: r.password_hash,
-          role: r.role as Role,
-          jurisdiction: r.jurisdiction,
-          disabled: r.disabled,
-          failedLogins: r.failed_logins,
-          lockedUntil: r.locked_until,
-        }
-      : null;
+    return r ? toRecord(r) : null;
   }
 
   /** Creates the user if the name is free; returns false when it already exists. */
@@ -113,20 +130,11 @@ export class UserRepository {
     if (!u || u.disabled) {
       return null;
     }
-    return {
-      expiresAt: row.expires_at,
-      user: {
-        id: u.id,
-        username: u.username,
-        displayName: u.display_name,
-        passwordHash: u.password_hash,
-        role: u.role as Role,
-        jurisdiction: u.jurisdiction,
-        disabled: u.disabled,
-        failedLogins: u.failed_logins,
-        lockedUntil: u.locked_until,
-      },
-    };
+    const user = toRecord(u);
+    if (!user.permissions.includes('login')) {
+      return null;
+    }
+    return { expiresAt: row.expires_at, user };
   }
 
   async revokeSession(tokenHash: string): Promise<void> {

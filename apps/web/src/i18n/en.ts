@@ -42,6 +42,7 @@ export const en: Messages = {
     operator: 'Operator',
     ordinary_user: 'Ordinary user',
     security_admin: 'Security administrator',
+    auditor: 'Auditor',
     branch_staff: 'Branch staff',
   },
   nodeKind: {

@@ -45,6 +45,7 @@ export const zhCN = {
     operator: '操作员',
     ordinary_user: '普通用户',
     security_admin: '安全管理员',
+    auditor: '审计员',
     branch_staff: '网点人员',
   },
   nodeKind: {
