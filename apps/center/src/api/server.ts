@@ -21,6 +21,11 @@ import {
   type LoginResponse,
   type MapResponse,
   type NodeDetailResponse,
+  allows,
+  API_ROUTES,
+  routeKey,
+  type ApiRouteKey,
+  type Permission,
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
@@ -91,6 +96,33 @@ export function createApi(deps: ApiDeps): express.Express {
     }
     return req.session;
   };
+  const accessOf = new Map(API_ROUTES.map((r) => [routeKey(r), r.access]));
+  /**
+   * The permission check of a route, from the one table in the protocol
+   * (`API_ROUTES`): registered with each route, before anything reads the
+   * request, so a refusal never depends on the body.
+   */
+  const guard =
+    (key: ApiRouteKey) =>
+    (req: Request, _res: Response, next: NextFunction): void => {
+      const access = accessOf.get(key);
+      if (access === undefined) {
+        next(new HttpError(500, 'internal', `route ${key} has no access rule`));
+        return;
+      }
+      if (access === 'public' || allows(access, req.session?.user.permissions ?? null)) {
+        next();
+        return;
+      }
+      const wanted = typeof access === 'object' ? access.anyOf.join(' or ') : 'a session';
+      next(new HttpError(403, 'forbidden', `${key} needs the ${wanted} permission`));
+    };
+  /** Within a route whose rule admits several permissions: this particular use needs one of these. */
+  const requirePermission = (session: Session, wanted: readonly Permission[], what: string): void => {
+    if (!wanted.some((p) => session.user.permissions.includes(p))) {
+      throw new HttpError(403, 'forbidden', `${what} needs the ${wanted.join(' or ')} permission`);
+    }
+  };
   /** The node must exist and lie inside the user's jurisdiction. */
   const ensureVisible = (session: Session, nodeId: string): void => {
     if (!index.get(nodeId)) {
@@ -101,12 +133,12 @@ export function createApi(deps: ApiDeps): express.Express {
     }
   };
 
-  app.get('/api/health', async (_req, res) => {
+  app.get('/api/health', guard('GET /api/health'), async (_req, res) => {
     const health = await deps.health();
     res.status(health.ok ? 200 : 503).json(health);
   });
 
-  app.post('/api/auth/login', async (req, res) => {
+  app.post('/api/auth/login', guard('POST /api/auth/login'), async (req, res) => {
     const body = parseOr400(LoginRequest, req.body, 'login');
     const { token, user } = await auth.login(body.username, body.password, clientIp(req));
     res.cookie(SESSION_COOKIE, token, {
@@ -120,7 +152,7 @@ export function createApi(deps: ApiDeps): express.Express {
 
   app.use('/api', requireSession);
 
-  app.post('/api/auth/logout', async (req, res) => {
+  app.post('/api/auth/logout', guard('POST /api/auth/logout'), async (req, res) => {
     const session = sessionOf(req);
     await auth.logout(session, clientIp(req));
     deps.onLogout(session);
@@ -128,11 +160,11 @@ export function createApi(deps: ApiDeps): express.Express {
     res.status(204).end();
   });
 
-  app.get('/api/me', (req, res) => {
+  app.get('/api/me', guard('GET /api/me'), (req, res) => {
     res.json({ user: sessionOf(req).user } satisfies LoginResponse);
   });
 
-  app.get('/api/map', async (req, res) => {
+  app.get('/api/map', guard('GET /api/map'), async (req, res) => {
     const session = sessionOf(req);
     const list = await nodes.mapNodes(session.user.jurisdiction);
     const root = list.find((n) => n.id === session.user.jurisdiction);
@@ -148,7 +180,7 @@ export function createApi(deps: ApiDeps): express.Express {
     res.json(body);
   });
 
-  app.get('/api/nodes/:id', async (req, res) => {
+  app.get('/api/nodes/:id', guard('GET /api/nodes/:id'), async (req, res) => {
     const session = sessionOf(req);
     const id = parseOr400(NodeId, req.params.id, 'node id');
     ensureVisible(session, id);
@@ -176,7 +208,7 @@ export function createApi(deps: ApiDeps): express.Express {
     res.json(body);
   });
 
-  app.get('/api/alarms', async (req, res) => {
+  app.get('/api/alarms', guard('GET /api/alarms'), async (req, res) => {
     const session = sessionOf(req);
     const query = parseOr400(AlarmListQuery, req.query, 'query');
     if (query.nodeId) {
@@ -194,14 +226,14 @@ export function createApi(deps: ApiDeps): express.Express {
     return view;
   };
 
-  app.get('/api/alarms/:id', async (req, res) => {
+  app.get('/api/alarms/:id', guard('GET /api/alarms/:id'), async (req, res) => {
     const session = sessionOf(req);
     const id = parseOr400(AlarmId, req.params.id, 'alarm id');
     const alarm = await visibleAlarm(session, id);
     res.json({ alarm, events: await deps.handling.history(id) } satisfies AlarmDetailResponse);
   });
 
-  app.post('/api/alarms/:id/actions', async (req, res) => {
+  app.post('/api/alarms/:id/actions', guard('POST /api/alarms/:id/actions'), async (req, res) => {
     const session = sessionOf(req);
     const id = parseOr400(AlarmId, req.params.id, 'alarm id');
     const body = parseOr400(AlarmActionRequest, req.body, 'alarm action');
@@ -211,20 +243,20 @@ export function createApi(deps: ApiDeps): express.Express {
     res.json(view);
   });
 
-  app.get('/api/branches/:id/panel', async (req, res) => {
+  app.get('/api/branches/:id/panel', guard('GET /api/branches/:id/panel'), async (req, res) => {
     const session = sessionOf(req);
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     res.json((await deps.branchPanel.view(session.user, id)) satisfies BranchPanelResponse);
   });
 
-  app.post('/api/branches/:id/panic', async (req, res) => {
+  app.post('/api/branches/:id/panic', guard('POST /api/branches/:id/panic'), async (req, res) => {
     const session = sessionOf(req);
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     const body = parseOr400(PanicRequest, req.body, 'panic request');
     res.status(201).json((await deps.branchPanel.panic(session.user, id, body.type)) satisfies PanicResponse);
   });
 
-  app.post('/api/branches/:id/zones/:zone/arm', async (req, res) => {
+  app.post('/api/branches/:id/zones/:zone/arm', guard('POST /api/branches/:id/zones/:zone/arm'), async (req, res) => {
     const session = sessionOf(req);
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     const zone = parseOr400(z.string().min(1).max(40), req.params.zone, 'zone');
@@ -241,14 +273,15 @@ export function createApi(deps: ApiDeps): express.Express {
     return deps.live;
   };
 
-  app.post('/api/cameras/:id/play', async (req, res) => {
+  app.post('/api/cameras/:id/play', guard('POST /api/cameras/:id/play'), async (req, res) => {
     const session = sessionOf(req);
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PlayRequest, req.body ?? {}, 'play request');
+    requirePermission(session, [body.purpose === 'playback' ? 'playback' : 'live'], `${body.purpose} video`);
     res.json((await liveVideo().play(session.user, cameraId, body)) satisfies PlayResponse);
   });
 
-  app.post('/api/cameras/:id/ptz', async (req, res) => {
+  app.post('/api/cameras/:id/ptz', guard('POST /api/cameras/:id/ptz'), async (req, res) => {
     const session = sessionOf(req);
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PtzRequest, req.body, 'PTZ request');

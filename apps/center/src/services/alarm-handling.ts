@@ -202,8 +202,8 @@ export class AlarmHandling {
 
   /** An officer's action; the refusal says why when the workflow does not allow it now. */
   async act(user: SessionUser, alarmId: string, req: AlarmActionRequest): Promise<AlarmView> {
-    if (user.role !== 'operator' && user.role !== 'super_operator') {
-      throw new HttpError(403, 'forbidden', 'your role may not handle alarms');
+    if (!user.permissions.includes('alarms')) {
+      throw new HttpError(403, 'forbidden', 'handling alarms needs the alarms permission');
     }
     const row = await this.deps.alarms.get(alarmId);
     if (!row || row.signal !== 'alarm' || !this.deps.index.isWithin(row.subject ?? row.origin, user.jurisdiction)) {

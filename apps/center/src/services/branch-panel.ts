@@ -25,9 +25,6 @@ const ZonesResult = z.object({ zones: z.array(PanelZone) });
 const ZoneResult = z.object({ zone: PanelZone });
 const RaisedResult = z.object({ alarmId: z.ulid() });
 
-/** Roles that may arm or disarm a branch's zones: its staff, and a center's operators (remote arming). */
-const ARMING_ROLES: readonly SessionUser['role'][] = ['branch_staff', 'operator', 'super_operator'];
-
 /**
  * The branch panel: what a branch's staff see and do from a console — its
  * alarms and how the center handles them, the panic and duress buttons, and
@@ -51,7 +48,7 @@ export class BranchPanel {
   }
 
   async panic(user: SessionUser, branchId: string, type: 'panic' | 'duress'): Promise<PanicResponse> {
-    if (user.role !== 'branch_staff') {
+    if (!user.permissions.includes('panel')) {
       throw new HttpError(403, 'forbidden', 'only the branch staff raise panic and duress alarms');
     }
     await this.branchFor(user, branchId, true);
@@ -71,8 +68,9 @@ export class BranchPanel {
   }
 
   async arm(user: SessionUser, branchId: string, zone: string, armed: boolean, code: string): Promise<PanelZone> {
-    if (!ARMING_ROLES.includes(user.role)) {
-      throw new HttpError(403, 'forbidden', 'your role may not arm or disarm zones');
+    // The branch's staff at their panel, or a center's officer arming remotely.
+    if (!user.permissions.includes('panel') && !user.permissions.includes('alarms')) {
+      throw new HttpError(403, 'forbidden', 'arming needs the panel or alarms permission');
     }
     await this.branchFor(user, branchId, true);
     const by = `${user.username}@${user.center.id}`;

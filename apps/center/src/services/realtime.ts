@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import {
+  allows,
+  SOCKET_EVENT_ACCESS,
   SOCKET_PATH,
   type AlarmView,
   type ClientToServerEvents,
@@ -50,7 +52,12 @@ export class Realtime {
     });
     this.io.on('connection', (socket) => {
       const { user, tokenHash } = socket.data.session;
-      void socket.join([jurisdictionRoom(user.jurisdiction), sessionRoom(tokenHash)]);
+      // Node and alarm events go to the jurisdiction's room: only users allowed them join it
+      // (a security administrator's or an auditor's console gets the end of its session, nothing else).
+      const seesJurisdiction = allows(SOCKET_EVENT_ACCESS['alarm:new'], user.permissions);
+      void socket.join(
+        seesJurisdiction ? [jurisdictionRoom(user.jurisdiction), sessionRoom(tokenHash)] : [sessionRoom(tokenHash)],
+      );
       socket.on('ping', (reply) => {
         if (typeof reply === 'function') {
           reply(new Date().toISOString());
