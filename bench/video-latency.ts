@@ -18,6 +18,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/support/browser.js';
 import { freePort } from '../test/support/ports.js';
 import { percentile, round } from './lib/stats.js';
+import { LoginPage } from '../test/e2e/pages/login-page.js';
 
 interface Sample {
   at: number;
@@ -38,10 +39,9 @@ async function watch(
 ): Promise<{ latencies: number[]; fps: number }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
-    await page.goto(url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
+    const login = new LoginPage(page);
+    await login.open(url);
+    await login.logIn(username, password);
     await page.getByTestId('nav-video-wall').click();
     await page.getByTestId('layout-1').click();
     for (const node of tree) {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LoginPage } from '../test/e2e/pages/login-page.js';
 import { launchBrowser } from '../test/e2e/support/browser.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -20,13 +21,10 @@ const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
   const l1 = network.centers.fj?.url ?? '';
-  await page.goto(l1);
-  await page.getByTestId('login-username').waitFor();
+  await new LoginPage(page).open(l1);
   await page.screenshot({ path: out('login.png') });
 
-  await page.getByTestId('login-username').fill('fj-op');
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
+  await new LoginPage(page).logIn('fj-op', password);
   await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
 
   // A panic alarm at a Quanzhou branch, so the wall shows one arriving.
@@ -55,10 +53,9 @@ try {
 
   // The video wall of the Fuzhou city center, four cameras of two branches.
   const wall = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
-  await wall.goto(network.centers.fz?.url ?? '');
-  await wall.getByTestId('login-username').fill('fz-op');
-  await wall.getByTestId('login-password').fill(password);
-  await wall.getByTestId('login-submit').click();
+  const wallLogin = new LoginPage(wall);
+  await wallLogin.open(network.centers.fz?.url ?? '');
+  await wallLogin.logIn('fz-op', password);
   await wall.getByTestId('nav-video-wall').click();
   await wall.getByTestId('layout-4').click();
   for (const id of ['fz', 'fz-gulou', 'fz-taijiang']) {
@@ -73,10 +70,9 @@ try {
 
   // A panic pressed on the panel of a Fuzhou branch: the city center's alarm console, then the branch panel.
   const staff = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
-  await staff.goto(network.centers.fz?.url ?? '');
-  await staff.getByTestId('login-username').fill('fz-gulou-staff');
-  await staff.getByTestId('login-password').fill(password);
-  await staff.getByTestId('login-submit').click();
+  const staffLogin = new LoginPage(staff);
+  await staffLogin.open(network.centers.fz?.url ?? '');
+  await staffLogin.logIn('fz-gulou-staff', password);
   await staff.locator('[data-testid="branch-panel"][data-load="ready"]').waitFor();
   await wall.getByTestId('nav-alarm-console').click();
   await wall.locator('[data-testid="alarm-console"][data-loaded="true"]').waitFor();

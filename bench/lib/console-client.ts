@@ -1,3 +1,4 @@
+import { signIn } from '@bsm/launcher';
 import type { AlarmView, ClientToServerEvents, ServerToClientEvents } from '@bsm/protocol';
 import { io, type Socket } from 'socket.io-client';
 
@@ -11,16 +12,13 @@ export class ConsoleClient {
 
   constructor(readonly baseUrl: string) {}
 
+  /** Password and authenticator code (a demo user's), as the console signs in. */
   async login(username: string, password: string): Promise<void> {
-    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    if (!res.ok) {
-      throw new Error(`login of ${username} at ${this.baseUrl} failed: HTTP ${res.status} ${await res.text()}`);
+    try {
+      this.cookie = (await signIn(this.baseUrl, username, password)).cookie;
+    } catch (error) {
+      throw new Error(`login of ${username} at ${this.baseUrl} failed: ${(error as Error).message}`);
     }
-    this.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   }
 
   async connect(): Promise<void> {

@@ -92,7 +92,7 @@ describe('map wall in the browser', () => {
     pages.push(page);
     const login = new LoginPage(page);
     await login.open(net.centers.get('te1')?.url ?? '');
-    await login.logIn('te1-op', 'wrong-password');
+    await login.submitPassword('te1-op', 'wrong-password');
     expect(await login.error()).toContain('用户名或密码错误');
   });
 

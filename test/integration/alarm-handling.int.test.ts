@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
+import { signIn, startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
 import type {
   Alarm,
   AlarmDetailResponse,
@@ -21,13 +21,7 @@ class Officer {
   constructor(readonly base: string) {}
 
   async login(username: string, password: string): Promise<void> {
-    const res = await fetch(`${this.base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    expect(res.status).toBe(200);
-    this.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    this.cookie = (await signIn(this.base, username, password)).cookie;
   }
 
   async alarm(id: string): Promise<AlarmDetailResponse | null> {

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
-import { startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
+import { signIn, startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
 import type { ApiError, PlayResponse } from '@bsm/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
@@ -129,12 +129,7 @@ describe('live video from a branch camera to an officer', () => {
     });
     base = net.centers.get('vc')?.url ?? '';
     farm = `http://127.0.0.1:${controlPort}`;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'vc-op', password: topology.demoPassword }),
-    });
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    cookie = (await signIn(base, 'vc-op', topology.demoPassword)).cookie;
     await waitFor(
       'branch catalog at the center',
       async () => (await fetch(`${base}/api/nodes/vb`, { headers: { cookie } })).ok,
@@ -193,12 +188,7 @@ describe('live video from a branch camera to an officer', () => {
 
   it('relays a branch camera to the provincial center, one copy over the city link', async () => {
     const parent = net.centers.get('vp')?.url ?? '';
-    const login = await fetch(`${parent}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'vp-op', password: net.topology.demoPassword }),
-    });
-    const parentCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const parentCookie = (await signIn(parent, 'vp-op', net.topology.demoPassword)).cookie;
     await waitFor(
       'branch catalog at the provincial center',
       async () => (await fetch(`${parent}/api/nodes/vb`, { headers: { cookie: parentCookie } })).ok,

@@ -20,6 +20,7 @@ import { createLogger, hashSecret } from '@bsm/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../../../packages/launcher/src/sign-in.js';
 import { startTestPostgres, type TestPostgres } from '../../../test/support/postgres.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { startCenter, type CenterHandle } from './app.js';
@@ -191,12 +192,15 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
     expect(malformed.status).toBe(400);
     const body = (await malformed.json()) as { error: { fields: { path: string }[] } };
     expect(body.error.fields.map((f) => f.path).sort()).toEqual(['password', 'username']);
+    // The password alone opens no session: the second factor comes next.
     const ok = await api('/api/auth/login', {
       method: 'POST',
       body: JSON.stringify({ username: 'officer', password: PASSWORD }),
     });
     expect(ok.status).toBe(200);
-    cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(((await ok.json()) as { step: string }).step).toBe('enroll');
+    expect(ok.headers.get('set-cookie')).toBeNull();
+    cookie = (await signIn(center.httpUrl, 'officer', PASSWORD)).cookie;
     expect(cookie).toMatch(/^bsm_session=/);
     expect((await api('/api/me')).status).toBe(200);
   });
@@ -315,11 +319,7 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
   });
 
   it('keeps users to their jurisdiction', async () => {
-    const login = await api('/api/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ username: 'elsewhere', password: PASSWORD }),
-    });
-    const other = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const other = (await signIn(center.httpUrl, 'elsewhere', PASSWORD)).cookie;
     const res = await fetch(`${center.httpUrl}/api/nodes/${BRANCH}`, { headers: { cookie: other } });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('outside_jurisdiction');

@@ -81,6 +81,11 @@ const SeedUser = z.strictObject({
   role: Role,
   /** Root of what the user may see; defaults to this center. */
   jurisdiction: NodeId.optional(),
+  /** Base32 authenticator secret, enrolled from the start (the demo's users); otherwise enrolled at first sign-in. */
+  totpSecret: z
+    .string()
+    .regex(/^[A-Z2-7]{16,}$/, 'a base32 secret of at least 16 characters')
+    .optional(),
 });
 
 export const CenterConfig = z

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { Role } from '@bsm/protocol';
+import { demoTotpSecret } from '@bsm/runtime';
 import { branchKit } from './branch-kit.js';
 import type { Topology, TopologyBranch, TopologyCenter } from './topology.js';
 
@@ -15,8 +17,9 @@ const DEMO_ARM_CODE_HASH =
 
 /**
  * Demo users of one center: one per role, all with the topology's demo
- * password, and a staff account for each branch directly below it
- * (`<branchId>-staff`, seeing only that branch's panel).
+ * password and an authenticator already enrolled (its secret derived from
+ * that password and the user name), and a staff account for each branch
+ * directly below it (`<branchId>-staff`, seeing only that branch's panel).
  */
 export function demoUsers(
   center: TopologyCenter,
@@ -26,23 +29,26 @@ export function demoUsers(
   username: string;
   displayName: string;
   password: string;
-  role: 'super_operator' | 'operator' | 'ordinary_user' | 'security_admin' | 'branch_staff';
+  role: Role;
   jurisdiction?: string;
+  /** Enrolled from the start; `npm run totp -- <username>` prints its codes. */
+  totpSecret: string;
 }[] {
+  const user = (username: string, displayName: string, role: Role, jurisdiction?: string) => ({
+    username,
+    displayName,
+    password,
+    role,
+    ...(jurisdiction ? { jurisdiction } : {}),
+    totpSecret: demoTotpSecret(password, username),
+  });
   return [
-    { username: `${center.id}-super`, displayName: `${center.name} 值班长`, password, role: 'super_operator' },
-    { username: `${center.id}-op`, displayName: `${center.name} 值班员`, password, role: 'operator' },
-    { username: `${center.id}-viewer`, displayName: `${center.name} 查看员`, password, role: 'ordinary_user' },
-    { username: `${center.id}-secadmin`, displayName: `${center.name} 安全管理员`, password, role: 'security_admin' },
-    ...branches
-      .filter((b) => b.center === center.id)
-      .map((b) => ({
-        username: `${b.id}-staff`,
-        displayName: `${b.name} 员工`,
-        password,
-        role: 'branch_staff' as const,
-        jurisdiction: b.id,
-      })),
+    user(`${center.id}-super`, `${center.name} 值班长`, 'super_operator'),
+    user(`${center.id}-op`, `${center.name} 值班员`, 'operator'),
+    user(`${center.id}-viewer`, `${center.name} 查看员`, 'ordinary_user'),
+    user(`${center.id}-secadmin`, `${center.name} 安全管理员`, 'security_admin'),
+    user(`${center.id}-auditor`, `${center.name} 审计员`, 'auditor'),
+    ...branches.filter((b) => b.center === center.id).map((b) => user(`${b.id}-staff`, `${b.name} 员工`, 'branch_staff', b.id)),
   ];
 }
 

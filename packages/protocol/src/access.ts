@@ -29,7 +29,19 @@ const monitor = { anyOf: MONITORING_PERMISSIONS };
  */
 export const API_ROUTES = [
   { method: 'GET', path: '/api/health', access: 'public', summary: 'health of the center and its links' },
-  { method: 'POST', path: '/api/auth/login', access: 'public', summary: 'sign in (password, then second factor)' },
+  { method: 'POST', path: '/api/auth/login', access: 'public', summary: 'sign in, first step: the password' },
+  {
+    method: 'POST',
+    path: '/api/auth/login/totp',
+    access: 'public',
+    summary: 'sign in, second step: the authenticator code or a recovery code',
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/login/enroll',
+    access: 'public',
+    summary: 'sign in the first time: enrol an authenticator with its first code',
+  },
   { method: 'POST', path: '/api/auth/logout', access: 'session', summary: 'sign out' },
   { method: 'GET', path: '/api/me', access: 'session', summary: 'the signed-in user' },
   { method: 'GET', path: '/api/map', access: monitor, summary: 'the jurisdiction on the map' },

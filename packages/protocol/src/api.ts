@@ -51,8 +51,68 @@ export const SessionUser = z.strictObject({
 });
 export type SessionUser = z.infer<typeof SessionUser>;
 
-export const LoginResponse = z.strictObject({ user: SessionUser });
+/** GET /api/me: the signed-in user. */
+export const MeResponse = z.strictObject({ user: SessionUser });
+export type MeResponse = z.infer<typeof MeResponse>;
+
+/** A sign-in under way: the password was right, the second factor is next. Valid until `expiresAt`. */
+export const LoginChallenge = z.string().min(20).max(200);
+
+/** A six-digit code from the user's authenticator app (RFC 6238 TOTP, 30 s). */
+export const TotpCode = z.string().regex(/^\d{6}$/, 'six digits');
+
+/** A one-time recovery code, as printed at enrolment (`XXXX-XXXX`, case and dash ignored). */
+export const RecoveryCode = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[A-Z2-7]{8}$/, 'a recovery code of 8 letters and digits'));
+
+/** What enrolling an authenticator needs: the secret as a QR code (otpauth URI) and as text to type in. */
+export const TotpEnrollment = z.strictObject({
+  /** Base32, for typing into an app that cannot scan. */
+  secret: z.string(),
+  /** `otpauth://totp/…` */
+  uri: z.string(),
+  /** The URI as an SVG QR code, drawn by the center (nothing leaves the intranet). */
+  qrSvg: z.string(),
+});
+export type TotpEnrollment = z.infer<typeof TotpEnrollment>;
+
+/**
+ * The answer of each sign-in step. POST /api/auth/login (password) answers
+ * `totp` (enter the code) or, for a user without an authenticator yet,
+ * `enroll` (scan it, then enter its first code); POST /api/auth/login/totp
+ * and /api/auth/login/enroll answer `done` with the session cookie set, and
+ * the recovery codes once, at enrolment.
+ */
+export const LoginResponse = z.discriminatedUnion('step', [
+  z.strictObject({ step: z.literal('totp'), challenge: LoginChallenge, expiresAt: Timestamp }),
+  z.strictObject({
+    step: z.literal('enroll'),
+    challenge: LoginChallenge,
+    expiresAt: Timestamp,
+    enrollment: TotpEnrollment,
+  }),
+  z.strictObject({
+    step: z.literal('done'),
+    user: SessionUser,
+    /** Shown once, at enrolment: each signs in once without the authenticator. */
+    recoveryCodes: z.array(z.string()).optional(),
+  }),
+]);
 export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** POST /api/auth/login/totp — the second factor: a code, or one of the recovery codes. */
+export const TotpLoginRequest = z.union([
+  z.strictObject({ challenge: LoginChallenge, code: TotpCode }),
+  z.strictObject({ challenge: LoginChallenge, recoveryCode: RecoveryCode }),
+]);
+export type TotpLoginRequest = z.input<typeof TotpLoginRequest>;
+
+/** POST /api/auth/login/enroll — the first code of the authenticator just set up. */
+export const EnrollRequest = z.strictObject({ challenge: LoginChallenge, code: TotpCode });
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
 
 /** A node on the map wall, with what the console needs to colour it. */
 export const MapNode = NodeEntry.extend({

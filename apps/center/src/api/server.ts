@@ -14,8 +14,11 @@ import {
   PlayRequest,
   PtzRequest,
   type PlayResponse,
+  EnrollRequest,
   LoginRequest,
   NodeId,
+  TotpLoginRequest,
+  type MeResponse,
   type AlarmListResponse,
   type HealthResponse,
   type LoginResponse,
@@ -30,7 +33,7 @@ import {
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AuthService, Session } from '../auth/auth.service.js';
+import type { AuthService, Session, SignedIn } from '../auth/auth.service.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { AlarmHandling } from '../services/alarm-handling.js';
@@ -138,16 +141,34 @@ export function createApi(deps: ApiDeps): express.Express {
     res.status(health.ok ? 200 : 503).json(health);
   });
 
-  app.post('/api/auth/login', guard('POST /api/auth/login'), async (req, res) => {
-    const body = parseOr400(LoginRequest, req.body, 'login');
-    const { token, user } = await auth.login(body.username, body.password, clientIp(req));
-    res.cookie(SESSION_COOKIE, token, {
+  const signedIn = (res: Response, done: SignedIn): void => {
+    res.cookie(SESSION_COOKIE, done.token, {
       httpOnly: true,
       sameSite: 'strict',
       secure: config.auth.secureCookies,
       path: '/',
     });
-    res.json({ user } satisfies LoginResponse);
+    res.json({
+      step: 'done',
+      user: done.user,
+      ...(done.recoveryCodes ? { recoveryCodes: done.recoveryCodes } : {}),
+    } satisfies LoginResponse);
+  };
+
+  app.post('/api/auth/login', guard('POST /api/auth/login'), async (req, res) => {
+    const body = parseOr400(LoginRequest, req.body, 'login');
+    res.json((await auth.login(body.username, body.password, clientIp(req))) satisfies LoginResponse);
+  });
+
+  app.post('/api/auth/login/totp', guard('POST /api/auth/login/totp'), async (req, res) => {
+    const body = parseOr400(TotpLoginRequest, req.body, 'second factor');
+    const factor = 'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode };
+    signedIn(res, await auth.completeTotp(body.challenge, factor, clientIp(req)));
+  });
+
+  app.post('/api/auth/login/enroll', guard('POST /api/auth/login/enroll'), async (req, res) => {
+    const body = parseOr400(EnrollRequest, req.body, 'enrolment');
+    signedIn(res, await auth.completeEnrollment(body.challenge, body.code, clientIp(req)));
   });
 
   app.use('/api', requireSession);
@@ -161,7 +182,7 @@ export function createApi(deps: ApiDeps): express.Express {
   });
 
   app.get('/api/me', guard('GET /api/me'), (req, res) => {
-    res.json({ user: sessionOf(req).user } satisfies LoginResponse);
+    res.json({ user: sessionOf(req).user } satisfies MeResponse);
   });
 
   app.get('/api/map', guard('GET /api/map'), async (req, res) => {

@@ -1,29 +1,58 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { CenterInfo, Role, SessionUser } from '@bsm/protocol';
-import { hashSecret, verifySecret, type Logger } from '@bsm/runtime';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { CenterInfo, LoginResponse, Role, SessionUser, TotpEnrollment } from '@bsm/protocol';
+import { hashSecret, newTotpSecret, totpUri, verifySecret, verifyTotp, type Logger } from '@bsm/runtime';
+import QRCode from 'qrcode';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { UserRecord, UserRepository } from '../repositories/user.repository.js';
+import { LoginChallenges } from './login-challenges.js';
+import { hashToken } from './tokens.js';
+
+export { hashToken } from './tokens.js';
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'bad_credentials' | 'locked' | 'unauthenticated',
+    readonly code: 'bad_credentials' | 'bad_code' | 'challenge_expired' | 'locked' | 'unauthenticated',
     message: string,
   ) {
     super(message);
   }
 }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
 export interface Session {
   user: SessionUser;
   tokenHash: string;
 }
 
-/** Passwords (argon2id), lock-out after repeated failures, and opaque session tokens stored only as hashes. */
+/** The end of a sign-in: the session token (for the cookie) and who it is. */
+export interface SignedIn {
+  token: string;
+  user: SessionUser;
+  recoveryCodes?: string[];
+}
+
+/** Ten one-time codes of 8 base32 characters (40 bits each), shown as `XXXX-XXXX`. */
+const RECOVERY_CODES = 10;
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function newRecoveryCode(): string {
+  const chars = Array.from({ length: 8 }, () => BASE32[randomInt(BASE32.length)] ?? 'A');
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+/** Recovery codes are kept as hashes of their normalized form (no dash, upper case). */
+const recoveryHash = (code: string): string => hashToken(code.toUpperCase().replace(/[\s-]/g, ''));
+
+/**
+ * Sign-in with two factors (S6): the password (argon2id), then a code of the
+ * user's authenticator (RFC 6238) or one of their recovery codes; a user
+ * without an authenticator enrols one at the first sign-in. Failures of
+ * either factor count towards the lock-out. Sessions are opaque tokens
+ * stored only as hashes.
+ */
 export class AuthService {
   /** Verified against when the username is unknown, so timing does not tell which names exist. */
   private dummyHash: Promise<string> | null = null;
+  private readonly challenges = new LoginChallenges();
 
   constructor(
     private readonly deps: {
@@ -48,52 +77,138 @@ export class AuthService {
     };
   }
 
-  async login(username: string, password: string, ip: string | null): Promise<{ token: string; user: SessionUser }> {
-    const { users, audit } = this.deps;
+  private async fail(username: string, ip: string | null, reason: string, userId?: number): Promise<void> {
+    if (userId !== undefined) {
+      await this.deps.users.recordFailedLogin(userId, this.deps.maxFailedLogins, this.deps.lockMinutes);
+    }
+    await this.deps.audit.append({ actor: username, action: 'auth.login', outcome: 'failure', ip, detail: { reason } });
+  }
+
+  private async refuseIfLocked(user: UserRecord, ip: string | null): Promise<void> {
+    if (user.lockedUntil && user.lockedUntil > new Date()) {
+      await this.fail(user.username, ip, 'locked');
+      throw new AuthError('locked', `account locked until ${user.lockedUntil.toISOString()}`);
+    }
+  }
+
+  /** First step: the password. Answers what the second step is; no session yet. */
+  async login(username: string, password: string, ip: string | null): Promise<LoginResponse> {
+    const { users } = this.deps;
     const user = await users.findByUsername(username);
     if (!user) {
       this.dummyHash ??= hashSecret(randomBytes(16).toString('hex'));
       await verifySecret(await this.dummyHash, password);
-      await audit.append({
-        actor: username,
-        action: 'auth.login',
-        outcome: 'failure',
-        ip,
-        detail: { reason: 'unknown user' },
-      });
+      await this.fail(username, ip, 'unknown user');
       throw new AuthError('bad_credentials', 'wrong username or password');
     }
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      await audit.append({
-        actor: username,
-        action: 'auth.login',
-        outcome: 'failure',
-        ip,
-        detail: { reason: 'locked' },
-      });
-      throw new AuthError('locked', `account locked until ${user.lockedUntil.toISOString()}`);
-    }
+    await this.refuseIfLocked(user, ip);
     const suspended = user.disabled || !user.permissions.includes('login');
     if (suspended || !(await verifySecret(user.passwordHash, password))) {
-      await users.recordFailedLogin(user.id, this.deps.maxFailedLogins, this.deps.lockMinutes);
-      await audit.append({
-        actor: username,
-        action: 'auth.login',
-        outcome: 'failure',
-        ip,
-        detail: { reason: user.disabled ? 'disabled' : suspended ? 'no login permission' : 'bad password' },
-      });
+      const reason = user.disabled ? 'disabled' : suspended ? 'no login permission' : 'bad password';
+      await this.fail(username, ip, reason, user.id);
       throw new AuthError('bad_credentials', 'wrong username or password');
     }
-    await users.recordSuccessfulLogin(user.id);
+    if (user.totpSecret !== null) {
+      const { token, expiresAt } = this.challenges.create({ userId: user.id, username, kind: 'totp' });
+      return { step: 'totp', challenge: token, expiresAt: expiresAt.toISOString() };
+    }
+    const secret = newTotpSecret();
+    const { token, expiresAt } = this.challenges.create({ userId: user.id, username, kind: 'enroll', secret });
+    return {
+      step: 'enroll',
+      challenge: token,
+      expiresAt: expiresAt.toISOString(),
+      enrollment: await this.enrollmentOf(secret, username),
+    };
+  }
+
+  private async enrollmentOf(secret: string, username: string): Promise<TotpEnrollment> {
+    const uri = totpUri(secret, `${username}@${this.deps.center.id}`, this.deps.center.name);
+    const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { secret, uri, qrSvg };
+  }
+
+  /** The live challenge of a token, and its user, still allowed to sign in. */
+  private async challengeUser(token: string, kind: 'totp' | 'enroll', ip: string | null) {
+    const challenge = this.challenges.get(token);
+    if (!challenge || challenge.kind !== kind) {
+      throw new AuthError('challenge_expired', 'the sign-in expired: enter your password again');
+    }
+    const user = await this.deps.users.findById(challenge.userId);
+    if (!user || user.disabled || !user.permissions.includes('login')) {
+      this.challenges.delete(token);
+      throw new AuthError('bad_credentials', 'wrong username or password');
+    }
+    await this.refuseIfLocked(user, ip);
+    return { challenge, user };
+  }
+
+  /** A wrong code: counted for the account, and the challenge is dropped after a few. */
+  private async wrongCode(token: string, user: UserRecord, ip: string | null, reason: string): Promise<never> {
+    await this.fail(user.username, ip, reason, user.id);
+    const usedUp = this.challenges.fail(token);
+    throw new AuthError(
+      usedUp ? 'challenge_expired' : 'bad_code',
+      usedUp ? 'too many wrong codes: enter your password again' : 'wrong code',
+    );
+  }
+
+  /** Second step: a code of the enrolled authenticator, or a recovery code. */
+  async completeTotp(
+    token: string,
+    factor: { code: string } | { recoveryCode: string },
+    ip: string | null,
+  ): Promise<SignedIn> {
+    const { user } = await this.challengeUser(token, 'totp', ip);
+    if ('code' in factor) {
+      const step = user.totpSecret === null ? null : verifyTotp(user.totpSecret, factor.code);
+      if (step === null) {
+        return this.wrongCode(token, user, ip, 'bad code');
+      }
+      if (!(await this.deps.users.acceptTotpStep(user.id, step))) {
+        return this.wrongCode(token, user, ip, 'code used before');
+      }
+    } else if (!(await this.deps.users.useRecoveryCode(user.id, recoveryHash(factor.recoveryCode)))) {
+      return this.wrongCode(token, user, ip, 'bad recovery code');
+    }
+    this.challenges.delete(token);
+    const factorName = 'code' in factor ? 'totp' : 'recovery code';
+    return this.startSession(user, ip, { factor: factorName });
+  }
+
+  /** First sign-in: the first code of the authenticator just set up, which enrols it. */
+  async completeEnrollment(token: string, code: string, ip: string | null): Promise<SignedIn> {
+    const { challenge, user } = await this.challengeUser(token, 'enroll', ip);
+    const step = challenge.secret === undefined ? null : verifyTotp(challenge.secret, code);
+    if (step === null || challenge.secret === undefined) {
+      return this.wrongCode(token, user, ip, 'bad enrolment code');
+    }
+    const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+    if (!(await this.deps.users.enrollTotp(user.id, challenge.secret, step, recoveryCodes.map(recoveryHash)))) {
+      this.challenges.delete(token);
+      throw new AuthError('challenge_expired', 'an authenticator was enrolled meanwhile: sign in again');
+    }
+    this.challenges.delete(token);
+    await this.deps.audit.append({
+      actor: user.username,
+      action: 'auth.totp_enrolled',
+      target: user.username,
+      outcome: 'success',
+      ip,
+    });
+    return { ...(await this.startSession(user, ip, { factor: 'totp', enrolled: true })), recoveryCodes };
+  }
+
+  private async startSession(user: UserRecord, ip: string | null, detail: Record<string, unknown>): Promise<SignedIn> {
+    await this.deps.users.recordSuccessfulLogin(user.id);
     const token = randomBytes(32).toString('base64url');
-    await users.createSession({
+    await this.deps.users.createSession({
       tokenHash: hashToken(token),
       userId: user.id,
       expiresAt: new Date(Date.now() + this.deps.idleMinutes * 60_000),
       ip,
     });
-    await audit.append({ actor: username, action: 'auth.login', outcome: 'success', ip });
+    await this.deps.audit.append({ actor: user.username, action: 'auth.login', outcome: 'success', ip, detail });
     return { token, user: this.toSessionUser(user) };
   }
 
@@ -118,6 +233,7 @@ export class AuthService {
     password: string;
     role: Role;
     jurisdiction: string;
+    totpSecret?: string;
   }): Promise<boolean> {
     const created = await this.deps.users.createIfMissing({
       username: u.username,
@@ -125,6 +241,7 @@ export class AuthService {
       passwordHash: await hashSecret(u.password),
       role: u.role,
       jurisdiction: u.jurisdiction,
+      ...(u.totpSecret ? { totpSecret: u.totpSecret } : {}),
     });
     if (created) {
       await this.deps.audit.append({

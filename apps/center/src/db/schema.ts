@@ -150,7 +150,14 @@ export interface UsersTable {
   permissions: string[] | null;
   /** CIDR ranges the user may sign in from; empty: wherever the center allows. */
   allowed_ips: Generated<string[]>;
-  updated_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Base32 authenticator secret; null until the user enrolled one. */
+  totp_secret: string | null;
+  totp_enrolled_at: Timestamp | null;
+  /** The last TOTP time step accepted: a code is refused a second time. */
+  totp_last_step: Generated<number>;
+  /** SHA-256 of the unused recovery codes. */
+  recovery_codes: Generated<string[]>;
 }
 
 export interface SessionsTable {

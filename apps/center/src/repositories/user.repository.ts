@@ -1,5 +1,5 @@
 import { effectivePermissions, Permission, type Role } from '@bsm/protocol';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { UsersTable } from '../db/schema.js';
 
@@ -17,6 +17,12 @@ export interface UserRecord {
   disabled: boolean;
   failedLogins: number;
   lockedUntil: Date | null;
+  /** The authenticator's secret; null until enrolled. */
+  totpSecret: string | null;
+  /** The last TOTP time step accepted. */
+  totpLastStep: number;
+  /** Unused recovery codes left. */
+  recoveryCodesLeft: number;
 }
 
 type UserRow = Selectable<UsersTable>;
@@ -39,6 +45,9 @@ function toRecord(r: UserRow): UserRecord {
     disabled: r.disabled,
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
+    totpSecret: r.totp_secret,
+    totpLastStep: Number(r.totp_last_step),
+    recoveryCodesLeft: r.recovery_codes.length,
   };
 }
 
@@ -55,6 +64,11 @@ export class UserRepository {
     return r ? toRecord(r) : null;
   }
 
+  async findById(id: number): Promise<UserRecord | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toRecord(r) : null;
+  }
+
   /** Creates the user if the name is free; returns false when it already exists. */
   async createIfMissing(u: {
     username: string;
@@ -62,6 +76,8 @@ export class UserRepository {
     passwordHash: string;
     role: Role;
     jurisdiction: string;
+    /** An authenticator already enrolled (the demo's users); otherwise the user enrols at first sign-in. */
+    totpSecret?: string;
   }): Promise<boolean> {
     const res = await this.db
       .insertInto('users')
@@ -72,6 +88,9 @@ export class UserRepository {
         role: u.role,
         jurisdiction: u.jurisdiction,
         locked_until: null,
+        permissions: null,
+        totp_secret: u.totpSecret ?? null,
+        totp_enrolled_at: u.totpSecret ? new Date() : null,
       })
       .onConflict((oc) => oc.column('username').doNothing())
       .executeTakeFirst();
@@ -92,6 +111,48 @@ export class UserRepository {
       }))
       .where('id', '=', userId)
       .execute();
+  }
+
+  /**
+   * Accepts a TOTP time step if it is later than the last one accepted, in
+   * one statement, so the same code cannot sign in twice even at once.
+   */
+  async acceptTotpStep(userId: number, step: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', userId)
+      .where('totp_last_step', '<', step)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Uses up one recovery code (by its hash); false when it is not one of the user's unused codes. */
+  async useRecoveryCode(userId: number, codeHash: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('users')
+      .set({ recovery_codes: sql<string[]>`array_remove(recovery_codes, ${codeHash})` })
+      .where('id', '=', userId)
+      .where(sql<boolean>`${codeHash} = ANY(recovery_codes)`)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Stores a newly enrolled authenticator with its first accepted step and the recovery codes' hashes. */
+  async enrollTotp(userId: number, secret: string, step: number, recoveryHashes: string[]): Promise<boolean> {
+    const res = await this.db
+      .updateTable('users')
+      .set({
+        totp_secret: secret,
+        totp_enrolled_at: new Date(),
+        totp_last_step: step,
+        recovery_codes: recoveryHashes,
+        updated_at: new Date(),
+      })
+      .where('id', '=', userId)
+      .where('totp_secret', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   async recordSuccessfulLogin(userId: number): Promise<void> {

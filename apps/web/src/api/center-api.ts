@@ -5,21 +5,21 @@ import {
   BranchPanelResponse,
   LoginResponse,
   MapResponse,
+  MeResponse,
   NodeDetailResponse,
   PanelZone,
   PanicResponse,
   PlayResponse,
   type AlarmActionRequest,
   type AlarmListQuery,
+  type EnrollRequest,
   type LoginRequest,
+  type TotpLoginRequest,
   type PtzRequest,
   type StreamProfileName,
   type StreamPurpose,
 } from '@bsm/protocol';
 import { requestJson, type FetchLike } from './http-client';
-
-/** GET /api/me answers like a login: `{ user }`. */
-const MeResponse = LoginResponse;
 
 export type AlarmListFilter = Partial<
   Pick<AlarmListQuery, 'limit' | 'before' | 'nodeId' | 'type' | 'state' | 'responsible'>
@@ -50,8 +50,15 @@ const branchPath = (id: string): string => `/api/branches/${encodeURIComponent(i
 /** The REST API of the center that serves this console. */
 export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(input, init)) {
   return {
+    /** The password: answers the second step (`totp` or `enroll`). */
     login: (body: LoginRequest, signal?: AbortSignal) =>
       requestJson(fetchFn, '/api/auth/login', { method: 'POST', body, schema: LoginResponse, signal }),
+    /** The authenticator's code or a recovery code: `done`, the session cookie set. */
+    loginTotp: (body: TotpLoginRequest) =>
+      requestJson(fetchFn, '/api/auth/login/totp', { method: 'POST', body, schema: LoginResponse }),
+    /** The first code of a newly set-up authenticator: `done` with the recovery codes. */
+    loginEnroll: (body: EnrollRequest) =>
+      requestJson(fetchFn, '/api/auth/login/enroll', { method: 'POST', body, schema: LoginResponse }),
     logout: () => requestJson<void>(fetchFn, '/api/auth/logout', { method: 'POST' }),
     me: (signal?: AbortSignal) => requestJson(fetchFn, '/api/me', { schema: MeResponse, signal }),
     map: (signal?: AbortSignal) => requestJson(fetchFn, '/api/map', { schema: MapResponse, signal }),

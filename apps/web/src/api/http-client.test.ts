@@ -7,6 +7,7 @@ const user = {
   username: 'zhang',
   displayName: '张伟',
   role: 'operator',
+  permissions: ['login', 'live', 'playback', 'ptz', 'alarms'],
   jurisdiction: 'fz',
   center: { id: 'fz', name: '福州市分行监控中心', tier: 2 },
 } as const;
@@ -34,11 +35,22 @@ async function rejectionOf(promise: Promise<unknown>): Promise<ApiRequestError> 
 }
 
 describe('center API client', () => {
-  it('posts the login as same-origin JSON and returns the session user', async () => {
+  it('posts the password as same-origin JSON and returns the next step, then the code and the session user', async () => {
     const calls: { input: string; init?: RequestInit }[] = [];
-    const api = createCenterApi(respondWith(200, { user }, calls));
-    const response = await api.login({ username: 'zhang', password: 'secret' });
-    expect(response.user.displayName).toBe('张伟');
+    const challenge = 'c'.repeat(43);
+    const expiresAt = '2025-01-01T08:05:00.000Z';
+    const first = await createCenterApi(respondWith(200, { step: 'totp', challenge, expiresAt }, calls)).login({
+      username: 'zhang',
+      password: 'secret',
+    });
+    expect(first).toEqual({ step: 'totp', challenge, expiresAt });
+    const done = await createCenterApi(respondWith(200, { step: 'done', user }, calls)).loginTotp({
+      challenge,
+      code: '123456',
+    });
+    expect(done.step === 'done' ? done.user.displayName : null).toBe('张伟');
+    expect(calls[1]?.input).toBe('/api/auth/login/totp');
+    expect(JSON.parse(calls[1]?.init?.body as string)).toEqual({ challenge, code: '123456' });
     expect(calls[0]?.input).toBe('/api/auth/login');
     expect(calls[0]?.init?.method).toBe('POST');
     expect(calls[0]?.init?.credentials).toBe('same-origin');
