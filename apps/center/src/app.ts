@@ -13,6 +13,7 @@ import { HttpError } from './api/http-errors.js';
 import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
+import { IpRules } from './auth/ip-rules.js';
 import { CenterBus } from './broker/bus.js';
 import { CENTER_ACCOUNT } from './broker/acl.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
@@ -33,6 +34,7 @@ import { OfflineWatch } from './services/offline-watch.js';
 import { ParentUplink } from './services/parent-uplink.js';
 import { LiveVideo } from './services/live-video.js';
 import { Realtime } from './services/realtime.js';
+import { UserAdmin } from './services/user-admin.js';
 
 export const SOFTWARE = { name: 'bsm-center', version: '0.1.0' };
 
@@ -164,7 +166,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         res.writeHead(503).end();
       }
     });
-    const realtime = new Realtime(http, { auth, index, log });
+    const realtime = new Realtime(http, { auth, index, log, ipRules: new IpRules(config.security) });
 
     const handling = new AlarmHandling({
       selfId: config.node.id,
@@ -365,6 +367,18 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       health,
       live,
       onLogout: (session) => realtime.endSession(session.tokenHash, 'logged_out'),
+      audit,
+      userAdmin: new UserAdmin({
+        users,
+        audit,
+        index,
+        log: log.child({ part: 'users' }),
+        sessionsRevoked: (hashes) => {
+          for (const hash of hashes) {
+            realtime.endSession(hash, 'revoked');
+          }
+        },
+      }),
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);

@@ -1,4 +1,15 @@
-import { AlarmPriority, AlarmType, EntityId, Importance, NodeId, ProcedureStep, Role, Tier } from '@bsm/protocol';
+import {
+  AlarmPriority,
+  AlarmType,
+  EntityId,
+  Importance,
+  NodeId,
+  Permission,
+  ProcedureStep,
+  Role,
+  Tier,
+} from '@bsm/protocol';
+import { isRange } from './auth/ip-rules.js';
 import { z } from 'zod';
 
 const Port = z.number().int().min(0).max(65_535);
@@ -73,6 +84,9 @@ const Media = z.strictObject({
    */
   secretFile: z.string().min(1).optional(),
 });
+
+/** An IP address or CIDR range, checked with the same parser the center matches with. */
+const IpRangeSetting = z.string().refine(isRange, 'an IP address or CIDR range such as 10.1.2.0/24');
 
 const SeedUser = z.strictObject({
   username: z.string().min(1).max(64),
@@ -214,6 +228,16 @@ export const CenterConfig = z
       })
       .prefault({}),
     /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */
+    security: z
+      .strictObject({
+        /** Client addresses (CIDR) that may reach this center's API and consoles at all; empty: any. */
+        allowedClients: z.array(IpRangeSetting).default([]),
+        /** The management networks (CIDR): the only addresses from which the `localOnly` functions work. */
+        managementNetworks: z.array(IpRangeSetting).default(['127.0.0.0/8', '::1/128']),
+        /** Functions (by permission) refused to clients outside the management networks, so a stolen administrator password cannot harm this center from elsewhere. */
+        localOnly: z.array(Permission).default(['users']),
+      })
+      .default({ allowedClients: [], managementNetworks: ['127.0.0.0/8', '::1/128'], localOnly: ['users'] }),
     seedUsers: z.array(SeedUser).default([]),
   })
   .superRefine((c, ctx) => {

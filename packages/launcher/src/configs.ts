@@ -48,7 +48,9 @@ export function demoUsers(
     user(`${center.id}-viewer`, `${center.name} 查看员`, 'ordinary_user'),
     user(`${center.id}-secadmin`, `${center.name} 安全管理员`, 'security_admin'),
     user(`${center.id}-auditor`, `${center.name} 审计员`, 'auditor'),
-    ...branches.filter((b) => b.center === center.id).map((b) => user(`${b.id}-staff`, `${b.name} 员工`, 'branch_staff', b.id)),
+    ...branches
+      .filter((b) => b.center === center.id)
+      .map((b) => user(`${b.id}-staff`, `${b.name} 员工`, 'branch_staff', b.id)),
   ];
 }
 

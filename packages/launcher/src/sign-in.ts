@@ -7,6 +7,8 @@ export interface SignedInClient {
   user: SessionUser;
   /** Given once, when this sign-in enrolled the authenticator. */
   recoveryCodes?: string[];
+  /** The authenticator secret used (the one enrolled now, when this sign-in enrolled one). */
+  totpSecret: string;
 }
 
 export class SignInError extends Error {
@@ -69,11 +71,13 @@ export async function signIn(
   const first = await step(await post(`${baseUrl}/api/auth/login`, { username, password }));
   const key = `${baseUrl} ${username}`;
   let done: Response;
+  let totpSecret = opts.totpSecret ?? demoTotpSecret(password, username);
   if (first.step === 'totp') {
-    const code = await freshTotpCode(key, opts.totpSecret ?? demoTotpSecret(password, username));
+    const code = await freshTotpCode(key, totpSecret);
     done = await post(`${baseUrl}/api/auth/login/totp`, { challenge: first.challenge, code });
   } else if (first.step === 'enroll') {
-    const code = await freshTotpCode(key, first.enrollment.secret);
+    totpSecret = first.enrollment.secret;
+    const code = await freshTotpCode(key, totpSecret);
     done = await post(`${baseUrl}/api/auth/login/enroll`, { challenge: first.challenge, code });
   } else {
     throw new SignInError(500, 'the center signed in without a second factor');
@@ -83,5 +87,5 @@ export async function signIn(
   if (last.step !== 'done') {
     throw new SignInError(500, `unexpected sign-in step ${last.step}`);
   }
-  return { cookie, user: last.user, ...(last.recoveryCodes ? { recoveryCodes: last.recoveryCodes } : {}) };
+  return { cookie, user: last.user, totpSecret, ...(last.recoveryCodes ? { recoveryCodes: last.recoveryCodes } : {}) };
 }

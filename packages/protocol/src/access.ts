@@ -84,6 +84,33 @@ export const API_ROUTES = [
     summary: 'a signed play URL for a camera (live needs live, playback needs playback)',
   },
   { method: 'POST', path: '/api/cameras/:id/ptz', access: { anyOf: ['ptz'] }, summary: 'steer a camera' },
+  { method: 'GET', path: '/api/org', access: { anyOf: ['users'] }, summary: 'the organisation tree by name' },
+  { method: 'GET', path: '/api/users', access: { anyOf: ['users'] }, summary: 'users of the jurisdiction' },
+  { method: 'POST', path: '/api/users', access: { anyOf: ['users'] }, summary: 'create a user' },
+  {
+    method: 'PATCH',
+    path: '/api/users/:username',
+    access: { anyOf: ['users'] },
+    summary: "change a user's role, permissions, jurisdiction, addresses or state",
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:username/password',
+    access: { anyOf: ['users'] },
+    summary: "set a user's password",
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:username/reset-totp',
+    access: { anyOf: ['users'] },
+    summary: "drop a user's authenticator (they enrol again)",
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:username/unlock',
+    access: { anyOf: ['users'] },
+    summary: 'unlock a user locked out by failed sign-ins',
+  },
 ] as const satisfies readonly RouteAccess[];
 
 export type ApiRouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;

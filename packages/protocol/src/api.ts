@@ -301,3 +301,88 @@ export const ArmRequest = z.strictObject({
   code: z.string().regex(/^\d{4,8}$/, 'a code of 4–8 digits'),
 });
 export type ArmRequest = z.infer<typeof ArmRequest>;
+
+/** A user name: lower-case letters, digits, `.`, `_`, `-`; what people type at the login. */
+export const Username = z
+  .string()
+  .trim()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{1,63}$/,
+    '2–64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+
+/** An address range users may sign in from, in CIDR notation (`10.1.2.0/24`, `fd00::/8`); a bare address is one host. */
+export const IpRange = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'an IP address or a CIDR range such as 10.1.2.0/24');
+
+/** A user as the security administrator manages them (never their password, secret or codes). */
+export const UserSummary = z.strictObject({
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  /** What they hold now. */
+  permissions: z.array(Permission),
+  /** The list chosen for them; null: their role's defaults. */
+  chosenPermissions: z.array(Permission).nullable(),
+  jurisdiction: NodeId,
+  allowedIps: z.array(z.string()),
+  disabled: z.boolean(),
+  /** Locked after failed sign-ins until this time (null: not locked). */
+  lockedUntil: Timestamp.nullable(),
+  totpEnrolled: z.boolean(),
+  recoveryCodesLeft: z.number().int().nonnegative(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+/** GET /api/users — the users whose jurisdiction lies within the administrator's. */
+export const UserListResponse = z.strictObject({ users: z.array(UserSummary) });
+export type UserListResponse = z.infer<typeof UserListResponse>;
+
+/** POST /api/users — a new user; they enrol their authenticator at their first sign-in. */
+export const CreateUserRequest = z.strictObject({
+  username: Username,
+  displayName: z.string().trim().min(1).max(64),
+  role: Role,
+  jurisdiction: NodeId,
+  /** The first password, told to the user; the password rules apply. */
+  password: z.string().min(1).max(256),
+  /** Omitted or null: the role's defaults. */
+  permissions: z.array(Permission).nullable().optional(),
+  allowedIps: z.array(IpRange).max(32).optional(),
+});
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+/** PATCH /api/users/:username — what changes; every field optional. */
+export const UpdateUserRequest = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(64),
+    role: Role,
+    jurisdiction: NodeId,
+    permissions: z.array(Permission).nullable(),
+    allowedIps: z.array(IpRange).max(32),
+    disabled: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+
+/** POST /api/users/:username/password — a new password set by the administrator. */
+export const SetPasswordRequest = z.strictObject({ password: z.string().min(1).max(256) });
+export type SetPasswordRequest = z.infer<typeof SetPasswordRequest>;
+
+/** The organisation tree by name only, for choosing a jurisdiction (no states, alarms or devices). */
+export const OrgNode = z.strictObject({
+  id: NodeId,
+  parentId: NodeId.nullable(),
+  kind: z.enum(['center', 'branch']),
+  name: z.string(),
+});
+export type OrgNode = z.infer<typeof OrgNode>;
+
+/** GET /api/org — the nodes within the administrator's jurisdiction. */
+export const OrgResponse = z.strictObject({ nodes: z.array(OrgNode) });
+export type OrgResponse = z.infer<typeof OrgResponse>;

@@ -10,3 +10,4 @@ export * from './socket-events.js';
 export * from './alarm-workflow.js';
 export * from './permissions.js';
 export * from './access.js';
+export * from './password-policy.js';

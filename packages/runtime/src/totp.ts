@@ -10,7 +10,14 @@ export const TOTP_PERIOD_SEC = 30;
 const DIGITS = 6;
 
 const totpOf = (secret: string, label = 'user', issuer = 'BSM'): TOTP =>
-  new TOTP({ issuer, label, algorithm: 'SHA1', digits: DIGITS, period: TOTP_PERIOD_SEC, secret: Secret.fromBase32(secret) });
+  new TOTP({
+    issuer,
+    label,
+    algorithm: 'SHA1',
+    digits: DIGITS,
+    period: TOTP_PERIOD_SEC,
+    secret: Secret.fromBase32(secret),
+  });
 
 /** A new random secret (160 bits, base32), as RFC 4226 recommends. */
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;

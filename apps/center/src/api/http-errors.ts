@@ -48,7 +48,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof AuthError) {
-      sendError(res, err.code === 'locked' ? 423 : 401, { code: err.code, message: err.message });
+      const status = err.code === 'locked' ? 423 : err.code === 'address_refused' ? 403 : 401;
+      sendError(res, status, { code: err.code, message: err.message });
       return;
     }
     const e = err as { type?: string; status?: number; message?: string };

@@ -29,6 +29,12 @@ import {
   routeKey,
   type ApiRouteKey,
   type Permission,
+  CreateUserRequest,
+  SetPasswordRequest,
+  UpdateUserRequest,
+  Username,
+  type OrgResponse,
+  type UserListResponse,
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
@@ -40,7 +46,10 @@ import type { AlarmHandling } from '../services/alarm-handling.js';
 import type { BranchPanel } from '../services/branch-panel.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
 import type { LiveVideo } from '../services/live-video.js';
+import type { UserAdmin } from '../services/user-admin.js';
+import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { NodeIndex } from '../services/node-index.js';
+import { IpRules } from '../auth/ip-rules.js';
 import { errorHandler, HttpError, parseOr400 } from './http-errors.js';
 import { SESSION_COOKIE, readCookie } from './session-cookie.js';
 
@@ -63,9 +72,12 @@ export interface ApiDeps {
   /** Live video; null when this center runs without a media server. */
   live: LiveVideo | null;
   onLogout: (session: Session) => void;
+  userAdmin: UserAdmin;
+  audit: AuditRepository;
 }
 
-const clientIp = (req: Request): string | null => req.ip ?? req.socket.remoteAddress ?? null;
+/** The peer's address as the socket sees it (a reverse proxy in front would need its own rule). */
+const clientIp = (req: Request): string | null => req.socket.remoteAddress ?? null;
 
 /** The REST API and the console's static files. Every /api route but login and health needs a session. */
 export function createApi(deps: ApiDeps): express.Express {
@@ -78,6 +90,15 @@ export function createApi(deps: ApiDeps): express.Express {
     res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
+  const ipRules = new IpRules(config.security);
+  // S5: only the allowed client networks reach this center at all (console files included).
+  app.use((req, _res, next) => {
+    next(
+      ipRules.clientAllowed(clientIp(req))
+        ? undefined
+        : new HttpError(403, 'address_refused', 'this center does not serve your address'),
+    );
+  });
   app.use('/api', express.json({ limit: '256kb' }));
 
   const requireSession = (req: Request, _res: Response, next: NextFunction): void => {
@@ -87,6 +108,11 @@ export function createApi(deps: ApiDeps): express.Express {
     void auth.authenticate(token).then((session) => {
       if (!session) {
         next(new HttpError(401, 'unauthenticated', 'log in first'));
+        return;
+      }
+      // A session taken elsewhere does not work outside the user's own address ranges.
+      if (!IpRules.userAllowed(clientIp(req), session.allowedIps)) {
+        next(new HttpError(403, 'address_refused', 'this account may not work from your address'));
         return;
       }
       req.session = session;
@@ -113,7 +139,15 @@ export function createApi(deps: ApiDeps): express.Express {
         next(new HttpError(500, 'internal', `route ${key} has no access rule`));
         return;
       }
-      if (access === 'public' || allows(access, req.session?.user.permissions ?? null)) {
+      const held = req.session?.user.permissions ?? null;
+      if (access === 'public' || allows(access, held)) {
+        // S4: what the user would use here, if only local-only functions, works from the management network alone.
+        const using = typeof access === 'object' ? access.anyOf.filter((p) => held?.includes(p)) : [];
+        const localOnly = using.length > 0 && using.every((p) => config.security.localOnly.includes(p));
+        if (localOnly && !ipRules.fromManagementNetwork(clientIp(req))) {
+          next(new HttpError(403, 'remote_refused', `${key} works only from this center's management network`));
+          return;
+        }
         next();
         return;
       }
@@ -308,6 +342,88 @@ export function createApi(deps: ApiDeps): express.Express {
     const body = parseOr400(PtzRequest, req.body, 'PTZ request');
     await liveVideo().ptz(session.user, cameraId, body);
     res.status(204).end();
+  });
+
+  // User administration (security administrators). A refused change is audited too: an attempt to exceed
+  // one's rights is what an auditor looks for.
+  const administered = async (
+    req: Request,
+    action: string,
+    target: string,
+    run: () => Promise<void>,
+  ): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      if (error instanceof HttpError) {
+        await deps.audit.append({
+          actor: sessionOf(req).user.username,
+          action,
+          target,
+          outcome: 'failure',
+          ip: clientIp(req),
+          detail: { code: error.code, reason: error.message },
+        });
+      }
+      throw error;
+    }
+  };
+
+  app.get('/api/org', guard('GET /api/org'), (req, res) => {
+    const root = sessionOf(req).user.jurisdiction;
+    const body: OrgResponse = {
+      nodes: index.within(root).map((n) => ({
+        id: n.id,
+        parentId: n.id === root ? null : n.parentId,
+        kind: n.kind,
+        name: n.name,
+      })),
+    };
+    res.json(body);
+  });
+
+  app.get('/api/users', guard('GET /api/users'), async (req, res) => {
+    res.json({ users: await deps.userAdmin.list(sessionOf(req).user) } satisfies UserListResponse);
+  });
+
+  app.post('/api/users', guard('POST /api/users'), async (req, res) => {
+    const body = parseOr400(CreateUserRequest, req.body, 'new user');
+    await administered(req, 'user.create', body.username, async () => {
+      res.status(201).json(await deps.userAdmin.create(sessionOf(req).user, body, clientIp(req)));
+    });
+  });
+
+  app.patch('/api/users/:username', guard('PATCH /api/users/:username'), async (req, res) => {
+    const username = parseOr400(Username, req.params.username, 'user name');
+    const body = parseOr400(UpdateUserRequest, req.body, 'user change');
+    await administered(req, 'user.update', username, async () => {
+      res.json(await deps.userAdmin.update(sessionOf(req).user, username, body, clientIp(req)));
+    });
+  });
+
+  app.post('/api/users/:username/password', guard('POST /api/users/:username/password'), async (req, res) => {
+    const username = parseOr400(Username, req.params.username, 'user name');
+    const body = parseOr400(SetPasswordRequest, req.body, 'password');
+    await administered(req, 'user.password_set', username, async () => {
+      await deps.userAdmin.setPassword(sessionOf(req).user, username, body.password, clientIp(req));
+      res.status(204).end();
+    });
+  });
+
+  app.post('/api/users/:username/reset-totp', guard('POST /api/users/:username/reset-totp'), async (req, res) => {
+    const username = parseOr400(Username, req.params.username, 'user name');
+    await administered(req, 'user.totp_reset', username, async () => {
+      await deps.userAdmin.resetTotp(sessionOf(req).user, username, clientIp(req));
+      res.status(204).end();
+    });
+  });
+
+  app.post('/api/users/:username/unlock', guard('POST /api/users/:username/unlock'), async (req, res) => {
+    const username = parseOr400(Username, req.params.username, 'user name');
+    await administered(req, 'user.unlock', username, async () => {
+      await deps.userAdmin.unlock(sessionOf(req).user, username, clientIp(req));
+      res.status(204).end();
+    });
   });
 
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));

@@ -4,6 +4,7 @@ import { hashSecret, newTotpSecret, totpUri, verifySecret, verifyTotp, type Logg
 import QRCode from 'qrcode';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { UserRecord, UserRepository } from '../repositories/user.repository.js';
+import { IpRules } from './ip-rules.js';
 import { LoginChallenges } from './login-challenges.js';
 import { hashToken } from './tokens.js';
 
@@ -11,7 +12,8 @@ export { hashToken } from './tokens.js';
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'bad_credentials' | 'bad_code' | 'challenge_expired' | 'locked' | 'unauthenticated',
+    readonly code:
+      'bad_credentials' | 'bad_code' | 'challenge_expired' | 'locked' | 'unauthenticated' | 'address_refused',
     message: string,
   ) {
     super(message);
@@ -21,6 +23,8 @@ export class AuthError extends Error {
 export interface Session {
   user: SessionUser;
   tokenHash: string;
+  /** The user's own address ranges (empty: wherever the center allows), checked on every request. */
+  allowedIps: string[];
 }
 
 /** The end of a sign-in: the session token (for the cookie) and who it is. */
@@ -107,6 +111,10 @@ export class AuthService {
       const reason = user.disabled ? 'disabled' : suspended ? 'no login permission' : 'bad password';
       await this.fail(username, ip, reason, user.id);
       throw new AuthError('bad_credentials', 'wrong username or password');
+    }
+    if (!IpRules.userAllowed(ip, user.allowedIps)) {
+      await this.fail(username, ip, 'address not allowed for this user', user.id);
+      throw new AuthError('address_refused', 'this account may not sign in from your address');
     }
     if (user.totpSecret !== null) {
       const { token, expiresAt } = this.challenges.create({ userId: user.id, username, kind: 'totp' });
@@ -219,7 +227,7 @@ export class AuthService {
     }
     const tokenHash = hashToken(token);
     const session = await this.deps.users.touchSession(tokenHash, this.deps.idleMinutes);
-    return session ? { user: this.toSessionUser(session.user), tokenHash } : null;
+    return session ? { user: this.toSessionUser(session.user), tokenHash, allowedIps: session.user.allowedIps } : null;
   }
 
   async logout(session: Session, ip: string | null): Promise<void> {

@@ -90,7 +90,8 @@ export async function startEmbeddedBroker(opts: {
       done(null, sub);
     } else {
       log.warn({ clientId: client?.id, user, filter: sub.topic }, 'subscribe refused by ACL');
-      done(new Error(`not allowed to subscribe to ${sub.topic}`), null);
+      // A failure return code (0x80) in the SUBACK, as MQTT means it; the node keeps its connection.
+      done(null, null);
     }
   };
 

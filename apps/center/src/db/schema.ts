@@ -145,7 +145,7 @@ export interface UsersTable {
   disabled: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** Chosen permissions; null: the role's defaults. */
   permissions: string[] | null;
   /** CIDR ranges the user may sign in from; empty: wherever the center allows. */

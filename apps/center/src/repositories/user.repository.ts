@@ -97,6 +97,110 @@ export class UserRepository {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** Every user with the times the administration shows; few enough per center to filter in memory. */
+  async listAll(): Promise<
+    (UserRecord & { chosenPermissions: Permission[] | null; createdAt: Date; updatedAt: Date })[]
+  > {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map((r) => ({
+      ...toRecord(r),
+      chosenPermissions: knownPermissions(r.permissions),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  async create(u: {
+    username: string;
+    displayName: string;
+    passwordHash: string;
+    role: Role;
+    jurisdiction: string;
+    permissions: Permission[] | null;
+    allowedIps: string[];
+  }): Promise<boolean> {
+    const res = await this.db
+      .insertInto('users')
+      .values({
+        username: u.username,
+        display_name: u.displayName,
+        password_hash: u.passwordHash,
+        role: u.role,
+        jurisdiction: u.jurisdiction,
+        permissions: u.permissions,
+        allowed_ips: u.allowedIps,
+        locked_until: null,
+        totp_secret: null,
+        totp_enrolled_at: null,
+      })
+      .onConflict((oc) => oc.column('username').doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async update(
+    id: number,
+    fields: Partial<{
+      displayName: string;
+      role: Role;
+      jurisdiction: string;
+      permissions: Permission[] | null;
+      allowedIps: string[];
+      disabled: boolean;
+    }>,
+  ): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        ...(fields.displayName !== undefined ? { display_name: fields.displayName } : {}),
+        ...(fields.role !== undefined ? { role: fields.role } : {}),
+        ...(fields.jurisdiction !== undefined ? { jurisdiction: fields.jurisdiction } : {}),
+        ...(fields.permissions !== undefined ? { permissions: fields.permissions } : {}),
+        ...(fields.allowedIps !== undefined ? { allowed_ips: fields.allowedIps } : {}),
+        ...(fields.disabled !== undefined ? { disabled: fields.disabled } : {}),
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setPassword(id: number, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Drops the authenticator and recovery codes: the user enrols a new one at the next sign-in. */
+  async resetTotp(id: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ totp_secret: null, totp_enrolled_at: null, recovery_codes: [], updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async unlock(id: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Revokes every live session of a user; answers their token hashes, to close their consoles. */
+  async revokeSessionsOf(userId: number): Promise<string[]> {
+    const rows = await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .returning('token_hash')
+      .execute();
+    return rows.map((r) => r.token_hash);
+  }
+
   async recordFailedLogin(userId: number, maxFailures: number, lockMinutes: number): Promise<void> {
     await this.db
       .updateTable('users')

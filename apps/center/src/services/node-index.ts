@@ -51,4 +51,9 @@ export class NodeIndex {
   isWithin(id: string, root: string): boolean {
     return this.byId.get(id)?.path.includes(root) ?? false;
   }
+
+  /** The nodes of the subtree under `root`, itself included. */
+  within(root: string): NodeRecord[] {
+    return [...this.byId.values()].filter((n) => n.path.includes(root));
+  }
 }

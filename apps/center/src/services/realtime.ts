@@ -12,6 +12,7 @@ import type { Logger } from '@bsm/runtime';
 import { Server } from 'socket.io';
 import type { AuthService, Session } from '../auth/auth.service.js';
 import { SESSION_COOKIE, readCookie } from '../api/session-cookie.js';
+import { IpRules } from '../auth/ip-rules.js';
 import type { NodeIndex } from './node-index.js';
 
 interface SocketData {
@@ -31,10 +32,15 @@ export class Realtime {
 
   constructor(
     http: HttpServer,
-    private readonly deps: { auth: AuthService; index: NodeIndex; log: Logger },
+    private readonly deps: { auth: AuthService; index: NodeIndex; log: Logger; ipRules: IpRules },
   ) {
     this.io = new Server(http, { path: SOCKET_PATH, serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
+      const ip = socket.handshake.address;
+      if (!deps.ipRules.clientAllowed(ip)) {
+        next(new Error('address_refused'));
+        return;
+      }
       const token =
         readCookie(socket.handshake.headers.cookie, SESSION_COOKIE) ??
         (typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : undefined);
@@ -42,6 +48,10 @@ export class Realtime {
         (session) => {
           if (!session) {
             next(new Error('unauthenticated'));
+            return;
+          }
+          if (!IpRules.userAllowed(ip, session.allowedIps)) {
+            next(new Error('address_refused'));
             return;
           }
           socket.data.session = session;
