@@ -4,6 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from './api/api-request-error';
 import { centerApi } from './api/center-api';
 import { BranchPanelPage } from './pages/BranchPanelPage';
+import { NoAccessPage } from './pages/NoAccessPage';
+import { screenFor } from './pages/screen-for';
+import { UserAdminPage } from './pages/UserAdminPage';
 import { LoginPage, type LoginNotice } from './pages/LoginPage';
 import { MapWallPage } from './pages/MapWallPage';
 
@@ -45,25 +48,22 @@ export function App() {
           onLoggedIn={(user) => setSession({ phase: 'signedIn', user })}
         />
       );
-    case 'signedIn':
-      // Branch staff get their branch's panel; everyone else the monitoring console.
-      if (session.user.role === 'branch_staff') {
-        return (
-          <BranchPanelPage
-            api={centerApi}
-            user={session.user}
-            onSessionEnded={() => setSession({ phase: 'signedOut', notice: 'sessionEnded' })}
-            onLoggedOut={() => setSession({ phase: 'signedOut', notice: null })}
-          />
-        );
+    case 'signedIn': {
+      const ended = (): void => setSession({ phase: 'signedOut', notice: 'sessionEnded' });
+      const loggedOut = (): void => setSession({ phase: 'signedOut', notice: null });
+      const props = { api: centerApi, user: session.user, onSessionEnded: ended, onLoggedOut: loggedOut };
+      // The screen follows what the user may do: officers get the monitoring console, branch staff their
+      // panel, security administrators the user administration; none of them sees the others' screens.
+      switch (screenFor(session.user.permissions)) {
+        case 'console':
+          return <MapWallPage {...props} />;
+        case 'panel':
+          return <BranchPanelPage {...props} />;
+        case 'users':
+          return <UserAdminPage {...props} />;
+        case 'none':
+          return <NoAccessPage {...props} />;
       }
-      return (
-        <MapWallPage
-          api={centerApi}
-          user={session.user}
-          onSessionEnded={() => setSession({ phase: 'signedOut', notice: 'sessionEnded' })}
-          onLoggedOut={() => setSession({ phase: 'signedOut', notice: null })}
-        />
-      );
+    }
   }
 }

@@ -3,6 +3,7 @@ import {
   DISPOSITIONS,
   OFFICER_ACTIONS,
   refusalOf,
+  ROLE_PERMISSIONS,
   type AlarmView,
   type ProcedureStep,
 } from '@bsm/protocol';
@@ -27,14 +28,14 @@ function panic(overrides: Partial<AlarmView> = {}): AlarmView {
 }
 
 const enabled = (view: AlarmView, role: 'operator' | 'ordinary_user' = 'operator'): WorkflowAction[] =>
-  Object.entries(workflowRefusals(view, role))
+  Object.entries(workflowRefusals(view, ROLE_PERMISSIONS[role]))
     .filter(([, refusal]) => refusal === null)
     .map(([action]) => action as WorkflowAction);
 
 describe('workflow buttons', () => {
   it('offers acknowledge (and test) on a new alarm, nothing that needs it acknowledged', () => {
     expect(enabled(panic())).toEqual(['acknowledge', 'test']);
-    expect(workflowRefusals(panic(), 'operator').verify).toEqual({ kind: 'status', status: 'new' });
+    expect(workflowRefusals(panic(), ROLE_PERMISSIONS.operator).verify).toEqual({ kind: 'status', status: 'new' });
   });
 
   it('offers verify, the outcomes, hold and reset once acknowledged', () => {
@@ -54,7 +55,7 @@ describe('workflow buttons', () => {
   });
 
   it('disables close on a latched alarm and says it must be reset first', () => {
-    const refusals = workflowRefusals(panic({ status: 'dispatched' }), 'operator');
+    const refusals = workflowRefusals(panic({ status: 'dispatched' }), ROLE_PERMISSIONS.operator);
     expect(refusals.close).toEqual({ kind: 'latched' });
     expect(refusals.reset).toBeNull();
     expect(enabled(panic({ status: 'dispatched', latched: false }))).toContain('close');
@@ -62,7 +63,7 @@ describe('workflow buttons', () => {
 
   it('disables everything for a role that may not handle alarms', () => {
     expect(enabled(alarmView(), 'ordinary_user')).toEqual([]);
-    expect(workflowRefusals(alarmView(), 'ordinary_user').acknowledge).toEqual({ kind: 'role' });
+    expect(workflowRefusals(alarmView(), ROLE_PERMISSIONS.ordinary_user).acknowledge).toEqual({ kind: 'role' });
   });
 });
 
@@ -70,26 +71,35 @@ describe('closing', () => {
   const dispatched = panic({ status: 'dispatched', latched: false });
 
   it('needs a disposition and a note', () => {
-    expect(refusalFor(dispatched, 'operator', 'close', {})).toEqual({ kind: 'needsDisposition' });
-    expect(refusalFor(dispatched, 'operator', 'close', { disposition: 'false_alarm', note: '  ' })).toEqual({
+    expect(refusalFor(dispatched, ROLE_PERMISSIONS.operator, 'close', {})).toEqual({ kind: 'needsDisposition' });
+    expect(
+      refusalFor(dispatched, ROLE_PERMISSIONS.operator, 'close', { disposition: 'false_alarm', note: '  ' }),
+    ).toEqual({
       kind: 'needsNote',
     });
-    expect(refusalFor(dispatched, 'operator', 'close', { disposition: 'false_alarm', note: '误触' })).toBeNull();
+    expect(
+      refusalFor(dispatched, ROLE_PERMISSIONS.operator, 'close', { disposition: 'false_alarm', note: '误触' }),
+    ).toBeNull();
   });
 
   it('needs every procedure step for a genuine alarm, and lists those missing', () => {
-    expect(refusalFor(dispatched, 'operator', 'close', { disposition: 'genuine', note: '已出警' })).toEqual({
+    expect(
+      refusalFor(dispatched, ROLE_PERMISSIONS.operator, 'close', { disposition: 'genuine', note: '已出警' }),
+    ).toEqual({
       kind: 'missingSteps',
       steps: ['call_branch', 'call_police'],
     });
     const allDone = { ...dispatched, procedure: dispatched.procedure.map((entry) => ({ ...entry, done })) };
-    expect(refusalFor(allDone, 'operator', 'close', { disposition: 'genuine', note: '已出警' })).toBeNull();
+    expect(
+      refusalFor(allDone, ROLE_PERMISSIONS.operator, 'close', { disposition: 'genuine', note: '已出警' }),
+    ).toBeNull();
   });
 });
 
 describe('procedure steps', () => {
   it('can be ticked once acknowledged, not on a new alarm, and only the alarm’s own', () => {
-    const step = (view: AlarmView, which: ProcedureStep) => refusalFor(view, 'operator', 'step', { step: which });
+    const step = (view: AlarmView, which: ProcedureStep) =>
+      refusalFor(view, ROLE_PERMISSIONS.operator, 'step', { step: which });
     expect(step(panic(), 'call_branch')).toEqual({ kind: 'status', status: 'new' });
     expect(step(panic({ status: 'acknowledged' }), 'call_branch')).toBeNull();
     expect(step(panic({ status: 'acknowledged' }), 'call_fire_brigade')).toEqual({ kind: 'unknownStep' });
@@ -123,7 +133,7 @@ describe('agreement with the center’s rule', () => {
           for (const action of OFFICER_ACTIONS) {
             for (const input of inputs) {
               const expected = refusalOf(alarmStateOfView(view), action, { ...input, procedure: ['call_branch'] });
-              const refusal = refusalFor(view, 'operator', action, input);
+              const refusal = refusalFor(view, ROLE_PERMISSIONS.operator, action, input);
               const label = `${status} latched=${String(latched)} ${action} ${JSON.stringify(input)}`;
               expect(refusal === null, label).toBe(expected === null);
               expect(refusal?.kind, label).not.toBe('other');

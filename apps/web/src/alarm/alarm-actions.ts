@@ -6,7 +6,7 @@ import {
   type Disposition,
   type OfficerAction,
   type ProcedureStep,
-  type Role,
+  type Permission,
 } from '@bsm/protocol';
 
 /** The workflow buttons, in the order an officer meets them. `note` and `step` have their own controls. */
@@ -23,8 +23,8 @@ export const WORKFLOW_ACTIONS = [
 ] as const satisfies readonly OfficerAction[];
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
-/** Roles the center lets handle alarms; it answers 403 to the others (an ordinary user only watches). */
-export const canHandleAlarms = (role: Role): boolean => role === 'operator' || role === 'super_operator';
+/** Whether the user may handle alarms (the `alarms` permission); the center answers 403 to the others (an ordinary user only watches). */
+export const canHandleAlarms = (held: readonly Permission[]): boolean => held.includes('alarms');
 
 /**
  * The shared rule's input rebuilt from what the console has. `heldFrom` is
@@ -123,11 +123,11 @@ function explain(view: AlarmView, action: OfficerAction, input: ActionInput, mes
  */
 export function refusalFor(
   view: AlarmView,
-  role: Role,
+  held: readonly Permission[],
   action: OfficerAction,
   input: ActionInput = {},
 ): Refusal | null {
-  if (!canHandleAlarms(role)) {
+  if (!canHandleAlarms(held)) {
     return { kind: 'role' };
   }
   const message = refusalOf(alarmStateOfView(view), action, { ...input, procedure: procedureOf(view) });
@@ -139,10 +139,10 @@ export function refusalFor(
  * disposition and note, so its button only needs the alarm to be closable
  * at all: the rule is asked with a placeholder that needs no procedure.
  */
-export function workflowRefusals(view: AlarmView, role: Role): Record<WorkflowAction, Refusal | null> {
+export function workflowRefusals(view: AlarmView, held: readonly Permission[]): Record<WorkflowAction, Refusal | null> {
   const entries = WORKFLOW_ACTIONS.map((action) => {
     const input: ActionInput = action === 'close' ? { disposition: 'duplicate', note: '-' } : {};
-    return [action, refusalFor(view, role, action, input)] as const;
+    return [action, refusalFor(view, held, action, input)] as const;
   });
   return Object.fromEntries(entries) as Record<WorkflowAction, Refusal | null>;
 }

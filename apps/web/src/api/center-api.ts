@@ -6,6 +6,11 @@ import {
   LoginResponse,
   MapResponse,
   MeResponse,
+  OrgResponse,
+  UserListResponse,
+  UserSummary,
+  type CreateUserRequest,
+  type UpdateUserRequest,
   NodeDetailResponse,
   PanelZone,
   PanicResponse,
@@ -46,6 +51,7 @@ export interface PlayRequestBody {
 const cameraPath = (id: string, action: 'play' | 'ptz'): string => `/api/cameras/${encodeURIComponent(id)}/${action}`;
 const alarmPath = (id: string): string => `/api/alarms/${encodeURIComponent(id)}`;
 const branchPath = (id: string): string => `/api/branches/${encodeURIComponent(id)}`;
+const userPath = (username: string): string => `/api/users/${encodeURIComponent(username)}`;
 
 /** The REST API of the center that serves this console. */
 export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(input, init)) {
@@ -89,6 +95,19 @@ export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(inpu
         body: { armed, code },
         schema: PanelZone,
       }),
+    /** The organisation tree by name (security administrators, to choose jurisdictions). */
+    org: (signal?: AbortSignal) => requestJson(fetchFn, '/api/org', { schema: OrgResponse, signal }),
+    users: (signal?: AbortSignal) => requestJson(fetchFn, '/api/users', { schema: UserListResponse, signal }),
+    createUser: (body: CreateUserRequest) =>
+      requestJson(fetchFn, '/api/users', { method: 'POST', body, schema: UserSummary }),
+    updateUser: (username: string, body: UpdateUserRequest) =>
+      requestJson(fetchFn, userPath(username), { method: 'PATCH', body, schema: UserSummary }),
+    setPassword: (username: string, password: string) =>
+      requestJson<void>(fetchFn, `${userPath(username)}/password`, { method: 'POST', body: { password } }),
+    resetTotp: (username: string) =>
+      requestJson<void>(fetchFn, `${userPath(username)}/reset-totp`, { method: 'POST', body: {} }),
+    unlock: (username: string) =>
+      requestJson<void>(fetchFn, `${userPath(username)}/unlock`, { method: 'POST', body: {} }),
     /** A signed, expiring HTTP-FLV URL for one camera; refused with `link_full`, `camera_offline`, … */
     play: (cameraId: string, body: PlayRequestBody, signal?: AbortSignal) =>
       requestJson(fetchFn, cameraPath(cameraId, 'play'), { method: 'POST', body, schema: PlayResponse, signal }),

@@ -11,7 +11,7 @@ export interface ResponseSchema<T> {
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface RequestOptions<T> {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   body?: unknown;
   /** The protocol schema of the 2xx body; omitted for answers without a body (204). */
   schema?: ResponseSchema<T>;

@@ -61,7 +61,7 @@ export function AlarmConsolePage({
           api={api}
           alarmId={selectedAlarmId}
           liveAlarm={selected}
-          role={user.role}
+          held={user.permissions}
           center={center}
           nodes={nodes}
           clockOffsetMs={clockOffsetMs}

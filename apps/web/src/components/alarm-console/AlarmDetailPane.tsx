@@ -1,4 +1,4 @@
-import type { AlarmEvent, AlarmView, CenterInfo, Disposition, ProcedureStep, Role } from '@bsm/protocol';
+import type { AlarmEvent, AlarmView, CenterInfo, Disposition, ProcedureStep, Permission } from '@bsm/protocol';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { refusalFor, workflowRefusals, type WorkflowAction } from '../../alarm/alarm-actions';
@@ -22,7 +22,8 @@ import { WorkflowBar } from './WorkflowBar';
 
 interface AlarmContext {
   api: CenterApi;
-  role: Role;
+  /** What the officer holds; the buttons follow the center's rules. */
+  held: readonly Permission[];
   center: CenterInfo;
   nodes: NodeIndex;
   clockOffsetMs: number;
@@ -96,7 +97,7 @@ function AlarmDetailContent({
   events,
   loadFailure,
   api,
-  role,
+  held,
   center,
   nodes,
   clockOffsetMs,
@@ -111,8 +112,8 @@ function AlarmDetailContent({
     () => linkedCameraRefs(alarm, catalog.detail?.cameras ?? [], (id) => nodes.get(id)?.name),
     [alarm, catalog.detail, nodes],
   );
-  const refusals = workflowRefusals(alarm, role);
-  const stepRefusal = refusalFor(alarm, role, 'step', { step: alarm.procedure[0]?.step });
+  const refusals = workflowRefusals(alarm, held);
+  const stepRefusal = refusalFor(alarm, held, 'step', { step: alarm.procedure[0]?.step });
   const busy = runner.pending !== null;
 
   const act = (action: Exclude<WorkflowAction, 'close'>): void => void runner.run({ action });
@@ -176,7 +177,7 @@ function AlarmDetailContent({
           </Section>
           <Section title={t('alarmDetail.note')}>
             <NoteBox
-              refusalFor={(note) => refusalFor(alarm, role, 'note', { note })}
+              refusalFor={(note) => refusalFor(alarm, held, 'note', { note })}
               busy={busy}
               onAdd={(note) => runner.run({ action: 'note', note })}
             />
@@ -187,7 +188,7 @@ function AlarmDetailContent({
         </div>
       </div>
       {closing ? (
-        <CloseDialog alarm={alarm} role={role} busy={busy} onConfirm={close} onCancel={() => setClosing(false)} />
+        <CloseDialog alarm={alarm} held={held} busy={busy} onConfirm={close} onCancel={() => setClosing(false)} />
       ) : null}
     </article>
   );

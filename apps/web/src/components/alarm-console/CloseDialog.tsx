@@ -1,4 +1,4 @@
-import { DISPOSITIONS, type AlarmView, type Disposition, type Role } from '@bsm/protocol';
+import { DISPOSITIONS, type AlarmView, type Disposition, type Permission } from '@bsm/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { missingSteps, refusalFor } from '../../alarm/alarm-actions';
@@ -6,7 +6,8 @@ import { refusalText } from './alarm-texts';
 
 interface CloseDialogProps {
   alarm: AlarmView;
-  role: Role;
+  /** What the officer holds; the buttons follow the center's rules. */
+  held: readonly Permission[];
   busy: boolean;
   /** Resolves true once the center closed it. */
   onConfirm: (disposition: Disposition, note: string) => Promise<boolean>;
@@ -18,13 +19,13 @@ interface CloseDialogProps {
  * disabled, saying why, until the center's rule would accept it: a genuine
  * alarm needs every procedure step done, and the missing ones are listed.
  */
-export function CloseDialog({ alarm, role, busy, onConfirm, onCancel }: CloseDialogProps) {
+export function CloseDialog({ alarm, held, busy, onConfirm, onCancel }: CloseDialogProps) {
   const { t } = useTranslation();
   const [disposition, setDisposition] = useState<Disposition | undefined>(undefined);
   const [note, setNote] = useState('');
   const firstField = useRef<HTMLInputElement>(null);
   useEffect(() => firstField.current?.focus(), []);
-  const refusal = refusalFor(alarm, role, 'close', { disposition, note });
+  const refusal = refusalFor(alarm, held, 'close', { disposition, note });
   const missing = disposition === 'genuine' ? missingSteps(alarm) : [];
   return (
     <div className="modal-backdrop" onClick={onCancel}>
