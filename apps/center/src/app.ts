@@ -14,6 +14,8 @@ import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
 import { IpRules } from './auth/ip-rules.js';
+import { loadOrCreateSigningKey } from './auth/signing-keys.js';
+import { SingleSignOn } from './auth/sso.service.js';
 import { CenterBus } from './broker/bus.js';
 import { CENTER_ACCOUNT } from './broker/acl.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
@@ -167,6 +169,24 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       }
     });
     const realtime = new Realtime(http, { auth, index, log, ipRules: new IpRules(config.security) });
+    const sso = new SingleSignOn({
+      db,
+      users,
+      audit,
+      index,
+      log: log.child({ part: 'sso' }),
+      center: info,
+      key: await loadOrCreateSigningKey(db),
+      idleMinutes: config.auth.sessionIdleMinutes,
+      childCenters: () => index.childCenters(config.node.id),
+      sendDown: (child, kind, message) => bus.publishDown(child, kind, message),
+      sessionsEnded: (hashes) => {
+        for (const hash of hashes) {
+          realtime.endSession(hash, 'ended');
+        }
+      },
+    });
+    await sso.start();
 
     const handling = new AlarmHandling({
       selfId: config.node.id,
@@ -302,7 +322,12 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         reply: (reply) => router.handleReply(reply),
         alarmEvents: (publisher, batch) => handling.fromChild(publisher, batch),
         alarmEventsAcked: (publisher, upTo) => handling.childAcked(publisher, upTo),
-        nodeOnline: (publisher) => handling.childConnected(publisher),
+        nodeOnline: (publisher) => {
+          handling.childConnected(publisher);
+          if (index.get(publisher)?.kind === 'center') {
+            sso.sendTrust(publisher).catch((error: unknown) => log.error({ err: error }, 'trust to a child failed'));
+          }
+        },
       },
     });
     bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
@@ -320,8 +345,12 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       });
       uplink.onEventsAcked((upTo) => handling.parentAcked(upTo));
       uplink.onConnected(() => handling.parentConnected());
-      uplink.start();
-      closers.push(() => uplink.stop());
+      uplink.onTrust((message) => {
+        sso.trustFromParent(message).catch((error: unknown) => log.error({ err: error }, 'trust from the parent failed'));
+      });
+      uplink.onRevoke((message) => {
+        sso.revokeFromParent(message).catch((error: unknown) => log.error({ err: error }, 'revocation failed'));
+      });
     }
 
     const health = async (): Promise<HealthResponse> => {
@@ -366,18 +395,15 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       log,
       health,
       live,
-      onLogout: (session) => realtime.endSession(session.tokenHash, 'logged_out'),
+      onLogout: (session) => sso.sessionsEnded([session.tokenHash]),
+      sso,
       audit,
       userAdmin: new UserAdmin({
         users,
         audit,
         index,
         log: log.child({ part: 'users' }),
-        sessionsRevoked: (hashes) => {
-          for (const hash of hashes) {
-            realtime.endSession(hash, 'revoked');
-          }
-        },
+        sessionsRevoked: (hashes) => sso.sessionsEnded(hashes),
       }),
     });
     await new Promise<void>((resolve, reject) => {
@@ -389,6 +415,12 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     http.closeIdleConnections();
     const port = (http.address() as AddressInfo).port;
     const httpUrl = config.http.publicUrl ?? `http://${config.http.host}:${port}`;
+    // The console's address goes up with this center's catalog, for single sign-on from the centers above.
+    await nodes.upsertSelf({ ...self, consoleUrl: httpUrl });
+    if (uplink) {
+      uplink.start();
+      closers.push(() => uplink.stop());
+    }
     const brokerUrl = busOptions.url;
     log.info({ httpUrl, brokerUrl, tier: config.node.tier, parent: config.parent?.url ?? null }, 'center ready');
 

@@ -134,6 +134,19 @@ it. \`eventsUpTo\` acknowledges the sender's \`up/event\` batches up to that pos
 provincial center closed an alarm the city center escalated). \`upTo\` is the parent's position after the last event;
 the child stores the events (deduplicated by \`id\`) and answers with \`up/event-ack\`. Branches never receive it.`,
   },
+  trust: {
+    by: 'a center, to a child center',
+    text: `Sent when the child connects and whenever it changes: the Ed25519 public keys (JWK) of the parent and of
+every center above it. The child accepts single sign-on tickets (\`POST /api/auth/sso\`) signed by these keys only,
+and passes them (with its own) on to its own child centers. \`revoked\` lists sessions ended recently at or above
+the parent, for a child that was away when they ended.`,
+  },
+  revoke: {
+    by: 'a center, to a child center',
+    text: `Sessions that ended at or above the parent (logout, revocation), by issuing center and session id. The
+child ends every session opened with a ticket of one of them, closes those consoles, and passes the list (with its
+own ended sessions) on to its child centers.`,
+  },
 };
 
 /** One line per command. Typed by name, so a new command needs its text. */

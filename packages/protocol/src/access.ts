@@ -42,7 +42,19 @@ export const API_ROUTES = [
     access: 'public',
     summary: 'sign in the first time: enrol an authenticator with its first code',
   },
-  { method: 'POST', path: '/api/auth/logout', access: 'session', summary: 'sign out' },
+  { method: 'POST', path: '/api/auth/logout', access: 'session', summary: 'sign out (here and below)' },
+  {
+    method: 'POST',
+    path: '/api/auth/sso-ticket',
+    access: 'session',
+    summary: 'a single sign-on ticket for the console of a center below',
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/sso',
+    access: 'public',
+    summary: 'sign in with a ticket from a center above',
+  },
   { method: 'GET', path: '/api/me', access: 'session', summary: 'the signed-in user' },
   { method: 'GET', path: '/api/map', access: monitor, summary: 'the jurisdiction on the map' },
   {

@@ -19,6 +19,8 @@ export const NodeEntry = z.strictObject({
   lon: Longitude,
   address: z.string().max(200).optional(),
   importance: Importance,
+  /** Centers only: where officers open this center's console (single sign-on from the centers above). */
+  consoleUrl: z.url({ protocol: /^https?$/ }).max(300).optional(),
 });
 export type NodeEntry = z.infer<typeof NodeEntry>;
 

@@ -284,6 +284,18 @@ export const DOWN_EXAMPLES: { readonly [K in DownKind]: DownMessage<K> } = {
     ],
     upTo: 9_377,
   },
+
+  trust: {
+    issuers: [
+      { center: 'fj', key: { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' } },
+      { center: 'fz', key: { kty: 'OKP', crv: 'Ed25519', x: 'W6PJwRvPlBLvXnNz4nMK5YnKxPpyD5fWZ3eOq4x8hSg' } },
+    ],
+    revoked: [{ issuer: 'fj', session: '5f1d3b7a9c2e4f6081a3c5e7092b4d6f8a1c3e5071b3d5f7092a4c6e8b1d3f50' }],
+  },
+
+  revoke: {
+    sessions: [{ issuer: 'fj', session: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d' }],
+  },
 };
 
 /** The node whose topic each example is published under (`bsm/v1/<node>/up|down/<kind>`). */
@@ -298,5 +310,5 @@ export const EXAMPLE_TOPIC_NODE: { readonly up: Record<UpKind, string>; readonly
     event: CENTER,
     'event-ack': CENTER,
   },
-  down: { command: BRANCH, ack: BRANCH, event: CENTER },
+  down: { command: BRANCH, ack: BRANCH, event: CENTER, trust: CENTER, revoke: CENTER },
 };

@@ -11,3 +11,4 @@ export * from './alarm-workflow.js';
 export * from './permissions.js';
 export * from './access.js';
 export * from './password-policy.js';
+export * from './sso.js';

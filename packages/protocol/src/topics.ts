@@ -3,6 +3,7 @@ import { Catalog } from './catalog.js';
 import { NodeId } from './ids.js';
 import { AlarmEventBatch, EventAck } from './alarm-workflow.js';
 import { Alarm, AlarmAck, Command, CommandReply, PatrolReport, StatesMessage, StatusMessage } from './messages.js';
+import { RevokeMessage, TrustMessage } from './sso.js';
 
 export const TOPIC_ROOT = 'bsm/v1';
 
@@ -26,6 +27,10 @@ export const DOWN_MESSAGES = {
   ack: AlarmAck,
   /** Handling events of alarms that passed through the child, done at or above the parent. */
   event: AlarmEventBatch,
+  /** Child centers only: the signing keys of the centers above, for single sign-on. */
+  trust: TrustMessage,
+  /** Child centers only: sessions ended above; the sessions their tickets opened end too. */
+  revoke: RevokeMessage,
 } as const;
 
 export type UpKind = keyof typeof UP_MESSAGES;
@@ -48,6 +53,8 @@ export const DOWN_DELIVERY: Record<DownKind, { qos: 0 | 1; retain: boolean }> = 
   command: { qos: 1, retain: false },
   ack: { qos: 1, retain: false },
   event: { qos: 1, retain: false },
+  trust: { qos: 1, retain: false },
+  revoke: { qos: 1, retain: false },
 };
 
 export const upTopic = (nodeId: string, kind: UpKind): string => `${TOPIC_ROOT}/${nodeId}/up/${kind}`;

@@ -35,11 +35,15 @@ import {
   Username,
   type OrgResponse,
   type UserListResponse,
+  SsoLoginRequest,
+  SsoTicketRequest,
+  type SsoTicketResponse,
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuthService, Session, SignedIn } from '../auth/auth.service.js';
+import type { SingleSignOn } from '../auth/sso.service.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { AlarmHandling } from '../services/alarm-handling.js';
@@ -74,6 +78,7 @@ export interface ApiDeps {
   onLogout: (session: Session) => void;
   userAdmin: UserAdmin;
   audit: AuditRepository;
+  sso: SingleSignOn;
 }
 
 /** The peer's address as the socket sees it (a reverse proxy in front would need its own rule). */
@@ -205,7 +210,17 @@ export function createApi(deps: ApiDeps): express.Express {
     signedIn(res, await auth.completeEnrollment(body.challenge, body.code, clientIp(req)));
   });
 
+  app.post('/api/auth/sso', guard('POST /api/auth/sso'), async (req, res) => {
+    const body = parseOr400(SsoLoginRequest, req.body, 'sign-on ticket');
+    signedIn(res, await deps.sso.accept(body.ticket, clientIp(req)));
+  });
+
   app.use('/api', requireSession);
+
+  app.post('/api/auth/sso-ticket', guard('POST /api/auth/sso-ticket'), async (req, res) => {
+    const body = parseOr400(SsoTicketRequest, req.body, 'ticket request');
+    res.json((await deps.sso.issue(sessionOf(req), body.center)) satisfies SsoTicketResponse);
+  });
 
   app.post('/api/auth/logout', guard('POST /api/auth/logout'), async (req, res) => {
     const session = sessionOf(req);

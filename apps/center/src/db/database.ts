@@ -7,6 +7,7 @@ import * as branchStaff from './migrations/20261122T1000_branch_staff.js';
 import * as alarmSubject from './migrations/20261122T1030_alarm_subject.js';
 import * as permissions from './migrations/20261201T0100_permissions.js';
 import * as twoFactor from './migrations/20261201T0300_two_factor.js';
+import * as singleSignOn from './migrations/20261201T0400_single_sign_on.js';
 
 // int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122T1030_alarm_subject': alarmSubject,
   '20261201T0100_permissions': permissions,
   '20261201T0300_two_factor': twoFactor,
+  '20261201T0400_single_sign_on': singleSignOn,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -15,6 +15,8 @@ export interface NodesTable {
   lat: number;
   lon: number;
   address: string | null;
+  /** Centers: the console's address, for single sign-on from above. */
+  console_url: string | null;
   importance: number;
   /** Ids from this center down to the node, inclusive: jurisdiction checks are `path @> {root}`. */
   path: string[];
@@ -163,12 +165,41 @@ export interface UsersTable {
 export interface SessionsTable {
   /** SHA-256 of the token: a database leak gives no usable sessions. */
   token_hash: string;
-  user_id: number;
+  /** A local user; null for a user signed in at a center above (`remote_user`). */
+  user_id: number | null;
   created_at: Generated<Timestamp>;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
   ip: string | null;
   revoked_at: Timestamp | null;
+  /** Who the user of a single sign-on session is, as the issuing center's ticket said. */
+  remote_user: Json<RemoteUser> | null;
+  /** The center that issued the ticket, and its session's id there: its logout ends this session. */
+  issuer: string | null;
+  issuer_session: string | null;
+}
+
+/** A user signed in at a center above, as their session here remembers them. */
+export interface RemoteUser {
+  username: string;
+  displayName: string;
+  role: string;
+  permissions: string[];
+  jurisdiction: string;
+  allowedIps: string[];
+}
+
+export interface SigningKeysTable {
+  id: string;
+  public_jwk: Json<Record<string, unknown>>;
+  private_jwk: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface TrustedIssuersTable {
+  center_id: string;
+  public_jwk: Json<Record<string, unknown>>;
+  received_at: Generated<Timestamp>;
 }
 
 export interface AuditEventsTable {
@@ -196,5 +227,7 @@ export interface Database {
   roles: RolesTable;
   users: UsersTable;
   sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
+  trusted_issuers: TrustedIssuersTable;
   audit_events: AuditEventsTable;
 }

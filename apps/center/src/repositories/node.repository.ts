@@ -37,6 +37,7 @@ const toEntry = (r: NodeRow): NodeEntry => ({
   lon: r.lon,
   ...(r.address === null ? {} : { address: r.address }),
   importance: r.importance as 1 | 2 | 3,
+  ...(r.console_url === null ? {} : { consoleUrl: r.console_url }),
 });
 
 /** Rows per INSERT: big enough to make a province's full catalog a handful of statements, well under PostgreSQL's parameter limit. */
@@ -139,6 +140,7 @@ export class NodeRepository {
         lon: entry.lon,
         address: entry.address ?? null,
         importance: entry.importance,
+        console_url: entry.consoleUrl ?? null,
         path: [entry.id],
         reported_by: null,
         state: 'online',
@@ -154,6 +156,7 @@ export class NodeRepository {
           lon: eb.ref('excluded.lon'),
           address: eb.ref('excluded.address'),
           importance: eb.ref('excluded.importance'),
+          console_url: eb.ref('excluded.console_url'),
           state: 'online',
           state_since: new Date(),
           updated_at: new Date(),
@@ -289,6 +292,7 @@ export class NodeRepository {
           lon: n.lon,
           address: n.address ?? null,
           importance: n.importance,
+          console_url: n.consoleUrl ?? null,
           path: pathOf(n.id),
           reported_by: publisher,
           state: state?.state ?? 'offline',

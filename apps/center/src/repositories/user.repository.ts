@@ -1,7 +1,7 @@
-import { effectivePermissions, Permission, type Role } from '@bsm/protocol';
+import { effectivePermissions, Permission, Role } from '@bsm/protocol';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { UsersTable } from '../db/schema.js';
+import type { RemoteUser, UsersTable } from '../db/schema.js';
 
 export interface UserRecord {
   id: number;
@@ -54,6 +54,29 @@ function toRecord(r: UserRow): UserRecord {
 export interface SessionRecord {
   user: UserRecord;
   expiresAt: Date;
+  /** For a single sign-on session: the center above that signed the user in. */
+  issuer: string | null;
+}
+
+/** A user signed in above, as a record like a local one (no password, no authenticator: those live above). */
+function remoteRecord(u: RemoteUser): UserRecord {
+  const role = Role.safeParse(u.role).success ? (u.role as Role) : 'ordinary_user';
+  return {
+    id: 0,
+    username: u.username,
+    displayName: u.displayName,
+    passwordHash: '',
+    role,
+    jurisdiction: u.jurisdiction,
+    permissions: effectivePermissions(role, knownPermissions(u.permissions)),
+    allowedIps: u.allowedIps,
+    disabled: false,
+    failedLogins: 0,
+    lockedUntil: null,
+    totpSecret: null,
+    totpLastStep: 0,
+    recoveryCodesLeft: 0,
+  };
 }
 
 export class UserRepository {
@@ -277,6 +300,58 @@ export class UserRepository {
       .execute();
   }
 
+  /** A session for a user signed in at a center above, from its ticket. */
+  async createRemoteSession(s: {
+    tokenHash: string;
+    user: RemoteUser;
+    issuer: string;
+    issuerSession: string;
+    expiresAt: Date;
+    ip: string | null;
+  }): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        token_hash: s.tokenHash,
+        user_id: null,
+        remote_user: JSON.stringify(s.user),
+        issuer: s.issuer,
+        issuer_session: s.issuerSession,
+        last_seen_at: new Date(),
+        expires_at: s.expiresAt,
+        ip: s.ip,
+        revoked_at: null,
+      })
+      .execute();
+  }
+
+  /** Ends the sessions opened with tickets of these sessions of centers above; answers their token hashes. */
+  async revokeIssued(issued: readonly { issuer: string; session: string }[]): Promise<string[]> {
+    if (issued.length === 0) {
+      return [];
+    }
+    const rows = await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: new Date() })
+      .where('revoked_at', 'is', null)
+      .where((eb) =>
+        eb.or(issued.map((i) => eb.and([eb('issuer', '=', i.issuer), eb('issuer_session', '=', i.session)]))),
+      )
+      .returning('token_hash')
+      .execute();
+    return rows.map((r) => r.token_hash);
+  }
+
+  /** Sessions revoked since a time: local ones by token hash, and what the tickets of remote ones named. */
+  async revokedSince(since: Date): Promise<{ tokenHash: string; issuer: string | null; issuerSession: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['token_hash', 'issuer', 'issuer_session'])
+      .where('revoked_at', '>=', since)
+      .execute();
+    return rows.map((r) => ({ tokenHash: r.token_hash, issuer: r.issuer, issuerSession: r.issuer_session }));
+  }
+
   /** A live session (not revoked, not expired) with its user, sliding its expiry forward. */
   async touchSession(tokenHash: string, idleMinutes: number): Promise<SessionRecord | null> {
     const now = new Date();
@@ -286,10 +361,13 @@ export class UserRepository {
       .where('token_hash', '=', tokenHash)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
-      .returning(['user_id', 'expires_at'])
+      .returning(['user_id', 'expires_at', 'remote_user', 'issuer'])
       .executeTakeFirst();
     if (!row) {
       return null;
+    }
+    if (row.user_id === null) {
+      return row.remote_user ? { expiresAt: row.expires_at, user: remoteRecord(row.remote_user), issuer: row.issuer } : null;
     }
     const u = await this.db.selectFrom('users').selectAll().where('id', '=', row.user_id).executeTakeFirst();
     if (!u || u.disabled) {
@@ -299,7 +377,7 @@ export class UserRepository {
     if (!user.permissions.includes('login')) {
       return null;
     }
-    return { expiresAt: row.expires_at, user };
+    return { expiresAt: row.expires_at, user, issuer: null };
   }
 
   async revokeSession(tokenHash: string): Promise<void> {

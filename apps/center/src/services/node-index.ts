@@ -52,6 +52,11 @@ export class NodeIndex {
     return this.byId.get(id)?.path.includes(root) ?? false;
   }
 
+  /** The centers directly below `parent`. */
+  childCenters(parent: string): string[] {
+    return [...this.byId.values()].filter((n) => n.kind === 'center' && n.parentId === parent).map((n) => n.id);
+  }
+
   /** The nodes of the subtree under `root`, itself included. */
   within(root: string): NodeRecord[] {
     return [...this.byId.values()].filter((n) => n.path.includes(root));

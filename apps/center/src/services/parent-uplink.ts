@@ -11,7 +11,9 @@ import {
   type Command,
   type CommandReply,
   type NodeState,
+  type RevokeMessage,
   type StatusMessage,
+  type TrustMessage,
   type UpKind,
   type UpMessage,
 } from '@bsm/protocol';
@@ -57,6 +59,8 @@ export class ParentUplink {
   private eventsHandler: (batch: AlarmEventBatch) => void = () => undefined;
   private eventsAckedHandler: (upTo: number) => void = () => undefined;
   private connectedHandler: () => void = () => undefined;
+  private trustHandler: (message: TrustMessage) => void = () => undefined;
+  private revokeHandler: (message: RevokeMessage) => void = () => undefined;
 
   constructor(
     private readonly opts: ParentUplinkOptions,
@@ -167,6 +171,24 @@ export class ParentUplink {
         return;
       }
       this.eventsHandler(batch.value);
+      return;
+    }
+    if (parsed.kind === 'trust' || parsed.kind === 'revoke') {
+      if (parsed.kind === 'trust') {
+        const trust = decodeDown('trust', payload);
+        if (trust.ok) {
+          this.trustHandler(trust.value);
+        } else {
+          this.log.warn({ reason: trust.reason }, 'malformed trust message from parent ignored');
+        }
+      } else {
+        const revoke = decodeDown('revoke', payload);
+        if (revoke.ok) {
+          this.revokeHandler(revoke.value);
+        } else {
+          this.log.warn({ reason: revoke.reason }, 'malformed revocation from parent ignored');
+        }
+      }
       return;
     }
     const command = decodeDown('command', payload);
@@ -335,6 +357,16 @@ export class ParentUplink {
 
   onConnected(handler: () => void): void {
     this.connectedHandler = handler;
+  }
+
+  /** `down/trust`: the signing keys of the centers above (single sign-on). */
+  onTrust(handler: (message: TrustMessage) => void): void {
+    this.trustHandler = handler;
+  }
+
+  /** `down/revoke`: sessions ended above. */
+  onRevoke(handler: (message: RevokeMessage) => void): void {
+    this.revokeHandler = handler;
   }
 
   private publish<K extends UpKind>(kind: K, message: UpMessage<K>): void {
