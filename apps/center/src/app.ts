@@ -10,6 +10,7 @@ import {
   type NodeEntry,
 } from '@bsm/protocol';
 import { HttpError } from './api/http-errors.js';
+import { BackupScheduler, DISABLED_BACKUP_HEALTH } from './backup/scheduler.js';
 import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
@@ -54,7 +55,12 @@ export interface CenterHandle {
  * Wires one center: database, broker endpoint, ingest, the uplink to its
  * parent, the API and live push. Returns once it accepts connections.
  */
-export async function startCenter(config: CenterConfig, log: Logger): Promise<CenterHandle> {
+export interface StartOptions {
+  /** Delay of the first backup after start when one is due (60 s; tests shorten it). */
+  backupStartDelayMs?: number;
+}
+
+export async function startCenter(config: CenterConfig, log: Logger, opts: StartOptions = {}): Promise<CenterHandle> {
   const started = Date.now();
   const info: CenterInfo = { id: config.node.id, name: config.node.name, tier: config.node.tier };
   const closers: (() => Promise<void> | void)[] = [];
@@ -324,6 +330,21 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       closers.push(() => uplink.stop());
     }
 
+    // Backups run on their own connection and schedule; a failing one is logged and reported, never fatal.
+    let backups: BackupScheduler | null = null;
+    if (config.backup?.enabled) {
+      backups = new BackupScheduler(
+        { centerId: config.node.id, databaseUrl: config.database.url, config: config.backup },
+        log.child({ part: 'backup' }),
+        opts.backupStartDelayMs === undefined ? {} : { startDelayMs: opts.backupStartDelayMs },
+      );
+    } else {
+      log.warn(
+        { configured: config.backup !== undefined },
+        'scheduled backups are off: set backup.dir (a second disk or server) so a disaster loses nothing (SPEC S8)',
+      );
+    }
+
     const health = async (): Promise<HealthResponse> => {
       let database = true;
       try {
@@ -345,6 +366,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
           refused: { ...ingest.stats.refused },
           flagged: { ...ingest.stats.flagged },
         },
+        backup: backups?.status() ?? DISABLED_BACKUP_HEALTH,
       };
     };
 
@@ -391,6 +413,12 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     const httpUrl = config.http.publicUrl ?? `http://${config.http.host}:${port}`;
     const brokerUrl = busOptions.url;
     log.info({ httpUrl, brokerUrl, tier: config.node.tier, parent: config.parent?.url ?? null }, 'center ready');
+    if (backups) {
+      const scheduler = backups;
+      await scheduler.start();
+      // Registered last, so it closes first: a backup in progress is aborted before the database goes.
+      closers.push(() => scheduler.close());
+    }
 
     return {
       httpUrl,
