@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@bsm/runtime';
+import { ConfigError, loadConfig, readConfigFile } from '@bsm/runtime';
 import { describe, expect, it } from 'vitest';
+import { backupDir, centerConfig } from '../../../packages/launcher/src/configs.js';
+import { Topology } from '../../../packages/launcher/src/topology.js';
 import { CenterConfig } from './config.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -36,6 +38,29 @@ describe('center configuration', () => {
       expect(config.seedUsers).toEqual([]);
     },
   );
+
+  it("accepts the demo launcher's center configs, each backing up into its own directory of the network's data", () => {
+    const topology = Topology.parse(readConfigFile(join(ROOT, 'config/demo-network.yaml')));
+    const dataDir = resolve(ROOT, topology.dataDir);
+    for (const c of topology.centers) {
+      const config = CenterConfig.parse(
+        centerConfig(topology, c, {
+          databaseUrl: `postgres://postgres@127.0.0.1:15432/bsm_${c.id}`,
+          credentialsFile: '/tmp/creds',
+          parentSecret: c.parent ? 'secret' : null,
+          webDist: null,
+          backupDir: backupDir(dataDir, c.id),
+        }),
+      );
+      expect(config.backup).toEqual({
+        enabled: true,
+        dir: join(dataDir, 'backups', c.id),
+        intervalMinutes: 30,
+        keep: 12,
+        method: 'auto',
+      });
+    }
+  });
 
   it('fills defaults', () => {
     expect(problemsOf(VALID)).toEqual([]);
