@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../../../../test/support/postgres.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import type { BackupConfig } from '../config.js';
-import { createDb, migrateToLatest } from '../db/database.js';
+import { createDb, MIGRATION_NAMES, migrateToLatest, migrator } from '../db/database.js';
 import { AlarmEventRepository } from '../repositories/alarm-event.repository.js';
 import { AlarmRepository } from '../repositories/alarm.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
@@ -389,6 +389,29 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     expect(got.tables.alarms).toEqual(want.tables.alarms);
   });
 
+  it("restores a backup of an older center's schema, then runs the newer migrations on it", async () => {
+    const older = '20261122T1030_alarm_subject';
+    const old = await pgs.freshDatabase('bsm_old');
+    const db = createDb(old, 1);
+    const { error } = await migrator(db).migrateTo(older);
+    expect(error).toBeUndefined();
+    await sql`INSERT INTO users (username, display_name, password_hash, role, jurisdiction)
+              VALUES ('fz-op', '值班员', 'x', 'operator', 'fz')`.execute(db);
+    await new AuditRepository(db).append({ actor: 'fz-op', action: 'login', outcome: 'success' });
+    await db.destroy();
+    const r = await makeBackup({ centerId: CENTER, databaseUrl: old, dir, method: 'builtin' });
+    expect((await verifyBackup(r.file)).manifest.migrations.at(-1)).toBe(older);
+
+    const target = await pgs.freshDatabase('bsm_old_restored');
+    const restored = await restoreBackup({ from: r.file, databaseUrl: target });
+    expect(restored.newerMigrations).toEqual(MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(older) + 1));
+    const got = await contents(target);
+    expect(got.tables.kysely_migration).toEqual([...MIGRATION_NAMES]);
+    expect(got.tables.users).toHaveLength(1);
+    expect(got.tables.audit_events).toHaveLength(1);
+    expect(got.tables.roles!.some((r) => r.startsWith('(auditor,'))).toBe(true); // a newer migration's role
+  });
+
   it('refuses a damaged copy before touching the database', async () => {
     const r = await makeBackup({ centerId: CENTER, databaseUrl: source, dir, method: 'builtin' });
     const copies = mkdtempSync(join(tmpdir(), 'bsm-copies-'));
@@ -565,6 +588,31 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     const bad = await run(join(own, 'not-mounted'));
     expect(bad).toMatchObject({ enabled: true, lastSuccessAt: null, last: { ok: false, file: null } });
     expect(bad.last?.error).toMatch(/not-mounted does not exist/);
+    rmSync(own, { recursive: true, force: true });
+  });
+
+  it('shutdown stops a backup in progress and leaves no partial file', async () => {
+    const big = await pgs.freshDatabase('bsm_big');
+    const db = createDb(big, 1);
+    await migrateToLatest(db);
+    // Enough poorly compressible rows that the dump takes a while.
+    await sql`INSERT INTO audit_events (action, outcome, detail)
+              SELECT md5(g::text) || md5((g * 7)::text), 'success', jsonb_build_object('k', md5((g * 13)::text))
+                FROM generate_series(1, 400000) g`.execute(db);
+    await db.destroy();
+    const own = mkdtempSync(join(tmpdir(), 'bsm-abort-'));
+    const scheduler = new BackupScheduler(
+      { centerId: CENTER, databaseUrl: big, config: backupConfig(own, { method: 'builtin' }) },
+      log,
+    );
+    const running = scheduler.runNow();
+    await waitFor('the dump writing', () => readdirSync(own).some((n) => n.endsWith('.partial')));
+    const started = Date.now();
+    await scheduler.close();
+    await running;
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(readdirSync(own)).toEqual([]);
+    expect(scheduler.status()).toMatchObject({ running: false, nextAt: null, last: null });
     rmSync(own, { recursive: true, force: true });
   });
 

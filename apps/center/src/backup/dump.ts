@@ -178,8 +178,8 @@ export async function makeBackup(opts: BackupOptions): Promise<BackupResult> {
     if (!done) {
       await rm(partial, { force: true });
       await rm(sidecarPartial, { force: true });
-      await client.query('ROLLBACK').catch(() => undefined);
     }
+    // Ending the connection ends its transaction; no ROLLBACK, which would wait behind an aborted COPY.
     await endClient(client);
   }
 }

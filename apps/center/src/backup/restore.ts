@@ -190,11 +190,12 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
       log(`schema rebuilt up to ${last}`);
       await loadRows(client, backup);
     }
+    // The backup's own rows first; the newer migrations may then add, move or drop some.
+    await checkCounts(client, manifest);
     const newerMigrations = await migrateToLatest(db);
     if (newerMigrations.length > 0) {
       log(`newer migrations applied: ${newerMigrations.join(', ')}`);
     }
-    await checkCounts(client, manifest);
     await client.query('ANALYZE');
     return {
       method: manifest.method,
