@@ -10,6 +10,7 @@ import {
   type NodeEntry,
 } from '@bsm/protocol';
 import { HttpError } from './api/http-errors.js';
+import { CenterPresence } from './backup/presence.js';
 import { BackupScheduler, DISABLED_BACKUP_HEALTH } from './backup/scheduler.js';
 import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
@@ -81,6 +82,10 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     if (applied.length > 0) {
       log.info({ migrations: applied }, 'database migrated');
     }
+    // One connection held for the center's lifetime, so a restore sees this center even when the pool is idle.
+    const presence = new CenterPresence(config.database.url, config.node.id, log.child({ part: 'presence' }));
+    await presence.start();
+    closers.push(() => presence.close());
     const nodes = new NodeRepository(db);
     const alarms = new AlarmRepository(db, {
       procedureOf: (type) => config.alarms.procedures[type] ?? DEFAULT_PROCEDURES[type],

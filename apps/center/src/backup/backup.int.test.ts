@@ -19,6 +19,7 @@ import { NodeRepository } from '../repositories/node.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { BACKUP_LOCK, BackupBusyError, makeBackup } from './dump.js';
 import { probePgTool, serverMajor } from './pg-tools.js';
+import { CenterPresence } from './presence.js';
 import { BackupCorruptError, loadRows, restoreBackup, verifyBackup } from './restore.js';
 import { BackupScheduler, backupOnce } from './scheduler.js';
 import { listBackups } from './store.js';
@@ -574,6 +575,12 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
           return h.backup.last ? h : undefined;
         });
         expect(health.ok).toBe(true);
+        if (health.backup.last?.file) {
+          // Restoring over a running center is refused, --force or not: it keeps a named connection open.
+          await expect(
+            restoreBackup({ from: join(backupDir, health.backup.last.file), databaseUrl: database, force: true }),
+          ).rejects.toThrow(/^center fz is running on database bsm_center_\S+\. .*\(bsm-center:fz\)/);
+        }
         return health.backup;
       } finally {
         await center.close();
@@ -614,6 +621,35 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     expect(readdirSync(own)).toEqual([]);
     expect(scheduler.status()).toMatchObject({ running: false, nextAt: null, last: null });
     rmSync(own, { recursive: true, force: true });
+  });
+
+  it("keeps a running center's presence connection, coming back after the database drops it", async () => {
+    const database = await pgs.freshDatabase('bsm_presence');
+    const presence = new CenterPresence(database, CENTER, log);
+    await presence.start();
+    const admin = new pg.Client({ connectionString: database });
+    await admin.connect();
+    const sessions = async (): Promise<number[]> =>
+      (
+        await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'bsm-center:fz'`,
+        )
+      ).rows.map((r) => r.pid);
+    try {
+      const [first] = await sessions();
+      expect(first).toBeDefined();
+      await admin.query('SELECT pg_terminate_backend($1)', [first]);
+      const back = await waitFor('the presence connection back', async () => {
+        const now = await sessions();
+        return now.length === 1 && now[0] !== first ? now[0] : undefined;
+      });
+      expect(back).not.toBe(first);
+      await presence.close();
+      await waitFor('the presence connection gone', async () => (await sessions()).length === 0);
+    } finally {
+      await presence.close();
+      await admin.end();
+    }
   });
 
   it('lets only one backup of a database run at a time, across processes', async () => {

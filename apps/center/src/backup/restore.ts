@@ -19,6 +19,7 @@ import {
 } from './catalog.js';
 import { endClient } from './dump.js';
 import { parseSidecar, sidecarFileName } from './files.js';
+import { presenceName } from './presence.js';
 import {
   loadOrder,
   MANIFEST_ENTRY,
@@ -62,6 +63,7 @@ export interface VerifiedBackup {
 }
 
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+const PRESENCE_PREFIX = presenceName('');
 
 /** Checks a backup file end to end without touching any database: sidecar, tar structure, manifest, every part's hash. */
 export async function verifyBackup(file: string, signal?: AbortSignal): Promise<VerifiedBackup> {
@@ -218,9 +220,13 @@ async function prepareTarget(client: pg.Client, force: boolean, log: (line: stri
   const db = rows[0]?.db ?? '?';
   const others = await otherSessions(client);
   if (others.length > 0) {
+    const centers = [
+      ...new Set(others.flatMap((s) => (s.application?.startsWith(PRESENCE_PREFIX) ? [s.application] : []))),
+    ].map((a) => a.slice(PRESENCE_PREFIX.length));
     const who = others.map((s) => `pid ${s.pid} ${s.user ?? '?'}${s.application ? ` (${s.application})` : ''}`);
     throw new Error(
-      `${others.length} other session(s) are connected to database ${db}: ${who.join(', ')}. ` +
+      (centers.length > 0 ? `center ${centers.join(', ')} is running on database ${db}. ` : '') +
+        `${others.length} other session(s) are connected to database ${db}: ${who.join(', ')}. ` +
         'Stop the center and anything else using this database before restoring into it (--force does not override this).',
     );
   }
