@@ -348,7 +348,7 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     await writesGoOn(target);
   });
 
-  it('loads rows past triggers that refuse changes or rewrite rows, without updating or deleting anything', async () => {
+  it('loads rows past a trigger that rewrites inserts, never touching append-only ones (nothing is updated or deleted)', async () => {
     const r = await makeBackup({ centerId: CENTER, databaseUrl: source, dir, method: 'builtin' });
     const backup = await verifyBackup(r.file);
     const target = await pgs.freshDatabase('bsm_triggers');
@@ -370,7 +370,18 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
           $$ BEGIN NEW.detail := '{"rewritten": true}'; RETURN NEW; END $$;
         CREATE TRIGGER audit_stamp BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION stamp();
       `);
+      await client.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_no_truncate`); // disabled on purpose
       await loadRows(client, backup);
+      // Only the INSERT trigger was switched off for the load; the append-only ones were never touched.
+      const { rows: states } = await client.query<{ name: string; enabled: string }>(
+        `SELECT tgname AS name, tgenabled AS enabled FROM pg_trigger
+          WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY 1`,
+      );
+      expect(states).toEqual([
+        { name: 'audit_append_only', enabled: 'O' },
+        { name: 'audit_no_truncate', enabled: 'D' }, // stays as it was
+        { name: 'audit_stamp', enabled: 'O' },
+      ]);
       const { rows } = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM audit_events WHERE detail ? 'rewritten'`,
       );

@@ -81,17 +81,22 @@ export async function appliedMigrations(client: pg.ClientBase): Promise<string[]
   return rows.map((r) => r.name);
 }
 
-/** Tables with user (non-internal) triggers: restore disables them while it loads rows as they were. */
-export async function tablesWithUserTriggers(client: pg.ClientBase): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT DISTINCT c.relname AS name
+/**
+ * User (non-internal) triggers that fire on INSERT and are enabled: restore
+ * disables exactly these while it loads rows as they were, and enables them
+ * again. Triggers on UPDATE, DELETE or TRUNCATE alone (an append-only rule)
+ * are never touched: a load only inserts.
+ */
+export async function insertTriggers(client: pg.ClientBase): Promise<{ table: string; name: string }[]> {
+  const { rows } = await client.query<{ table: string; name: string }>(
+    `SELECT c.relname AS "table", g.tgname AS name
        FROM pg_trigger g
        JOIN pg_class c ON c.oid = g.tgrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND NOT g.tgisinternal
-      ORDER BY 1`,
+      WHERE n.nspname = 'public' AND NOT g.tgisinternal AND g.tgenabled <> 'D' AND (g.tgtype & 4) <> 0
+      ORDER BY 1, 2`,
   );
-  return rows.map((r) => r.name);
+  return rows;
 }
 
 /**

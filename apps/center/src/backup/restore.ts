@@ -10,11 +10,11 @@ import { createDb, MIGRATION_NAMES, migrateToLatest, migrator, type Db } from '.
 import {
   dropPublicObjects,
   foreignKeys,
+  insertTriggers,
   otherSessions,
   quoteIdent,
   sequences,
   tables,
-  tablesWithUserTriggers,
   userObjects,
 } from './catalog.js';
 import { endClient } from './dump.js';
@@ -37,9 +37,10 @@ import { entryStream, readTarIndex, sha256Of, type TarEntry } from './tar.js';
  *
  * A built-in backup is restored by this code: the schema is rebuilt by the
  * migrations up to the backup's last one, the rows are loaded with COPY in
- * foreign-key order (user triggers disabled meanwhile, so rows go in exactly
- * as they were: an append-only or hash-chain trigger must neither refuse nor
- * recompute them; no row is ever updated or deleted), sequences are set past
+ * foreign-key order (triggers that fire on INSERT disabled meanwhile, so
+ * rows go in exactly as they were and a hash-chain or stamping trigger does
+ * not recompute them; an append-only trigger on UPDATE/DELETE/TRUNCATE is
+ * left alone, as no row is ever updated or deleted), sequences are set past
  * every restored value, and the newer migrations of this code run last. A
  * pg_dump backup goes through pg_restore, then the same newer migrations.
  */
@@ -319,9 +320,9 @@ export async function loadRows(client: pg.Client, backup: VerifiedBackup): Promi
       await client.query(`TRUNCATE ${[...seeded].map((t) => `public.${quoteIdent(t)}`).join(', ')}`);
     }
 
-    const triggered = await tablesWithUserTriggers(client);
-    for (const name of triggered) {
-      await client.query(`ALTER TABLE public.${quoteIdent(name)} DISABLE TRIGGER USER`);
+    const triggers = await insertTriggers(client);
+    for (const t of triggers) {
+      await client.query(`ALTER TABLE public.${quoteIdent(t.table)} DISABLE TRIGGER ${quoteIdent(t.name)}`);
     }
     const byName = new Map(manifest.tables.map((t) => [t.name, t]));
     for (const name of order) {
@@ -334,8 +335,8 @@ export async function loadRows(client: pg.Client, backup: VerifiedBackup): Promi
         throw new Error(`table ${name}: loaded ${copy.rowCount} rows, the backup has ${t.rows}`);
       }
     }
-    for (const name of triggered) {
-      await client.query(`ALTER TABLE public.${quoteIdent(name)} ENABLE TRIGGER USER`);
+    for (const t of triggers) {
+      await client.query(`ALTER TABLE public.${quoteIdent(t.table)} ENABLE TRIGGER ${quoteIdent(t.name)}`);
     }
 
     // Sequences past both what they had reached and every value restored, so new rows never collide.
