@@ -11,7 +11,7 @@ import {
 } from '@bsm/protocol';
 import { HttpError } from './api/http-errors.js';
 import { CenterPresence } from './backup/presence.js';
-import { BackupScheduler, DISABLED_BACKUP_HEALTH } from './backup/scheduler.js';
+import { backupAuditEntry, BackupScheduler, DISABLED_BACKUP_HEALTH } from './backup/scheduler.js';
 import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
@@ -341,7 +341,11 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       backups = new BackupScheduler(
         { centerId: config.node.id, databaseUrl: config.database.url, config: config.backup },
         log.child({ part: 'backup' }),
-        opts.backupStartDelayMs === undefined ? {} : { startDelayMs: opts.backupStartDelayMs },
+        {
+          ...(opts.backupStartDelayMs === undefined ? {} : { startDelayMs: opts.backupStartDelayMs }),
+          // An important system event (SPEC S8): each backup, good or failed, in the audit trail.
+          onResult: (outcome) => audit.append(backupAuditEntry(outcome)),
+        },
       );
     } else {
       log.warn(

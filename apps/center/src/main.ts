@@ -1,9 +1,13 @@
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, hashSecret, loadConfig, newSecret, onShutdown } from '@bsm/runtime';
 import { startCenter } from './app.js';
 import { restoreBackup, verifyBackup } from './backup/restore.js';
-import { backupOnce } from './backup/scheduler.js';
+import { backupAuditEntry, backupOnce } from './backup/scheduler.js';
 import { CenterConfig } from './config.js';
+import { createDb } from './db/database.js';
+import { AuditRepository, type AuditEntry } from './repositories/audit.repository.js';
 
 const USAGE = `usage:
   center [--config <file>]          start a center (config also from BSM_CENTER_CONFIG and BSM_CENTER__* variables)
@@ -65,7 +69,16 @@ async function main(): Promise<void> {
     if (!config.backup) {
       throw new Error(`${config.node.id} has no backup section: set backup.dir (a second disk or server)`);
     }
-    const r = await backupOnce({ centerId: config.node.id, databaseUrl: config.database.url, config: config.backup });
+    const target = { centerId: config.node.id, databaseUrl: config.database.url, config: config.backup };
+    let r: Awaited<ReturnType<typeof backupOnce>>;
+    try {
+      r = await backupOnce(target);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await recordAudit(config.database.url, backupAuditEntry({ ok: false, error: message }, commandBy()));
+      throw error;
+    }
+    await recordAudit(config.database.url, backupAuditEntry({ ok: true, run: r }, commandBy()));
     console.log(r.file);
     console.error(
       `${r.method} backup: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes in ${r.durationMs} ms` +
@@ -91,6 +104,22 @@ async function main(): Promise<void> {
       pgRestorePath: config.backup?.pgRestorePath,
       log: (line) => console.error(line),
     });
+    await recordAudit(databaseUrl, {
+      actor: null,
+      action: 'system.restore',
+      target: basename(from),
+      outcome: 'success',
+      detail: {
+        center: r.manifest.center,
+        takenAt: r.manifest.createdAt,
+        method: r.method,
+        rows: r.rows,
+        sidecar: r.sidecar,
+        newerMigrations: r.newerMigrations,
+        force: values.force === true,
+        ...commandBy(),
+      },
+    });
     console.log(
       `restored ${r.tables} tables, ${r.rows} rows (${r.method}) into ${redact(databaseUrl)} in ${r.durationMs} ms` +
         (r.manifest.center === config.node.id ? '' : ` — note: the backup is of center ${r.manifest.center}`),
@@ -105,6 +134,29 @@ async function main(): Promise<void> {
   const center = await startCenter(config, log);
   process.on('SIGHUP', () => center.reloadCredentials());
   onShutdown(log, [() => center.close()]);
+}
+
+/** Who ran a command, for the audit trail: the operating-system account (no center user signs in here). */
+function commandBy(): Record<string, unknown> {
+  let osUser = 'unknown';
+  try {
+    osUser = userInfo().username;
+  } catch {
+    // No passwd entry (some containers).
+  }
+  return { via: 'command', osUser };
+}
+
+/** An entry in the database's audit trail; a failure to write it is reported, not fatal. */
+async function recordAudit(databaseUrl: string, entry: AuditEntry): Promise<void> {
+  const db = createDb(databaseUrl, 1);
+  try {
+    await new AuditRepository(db).append(entry);
+  } catch (error) {
+    console.error(`warning: could not record ${entry.action} in the audit trail: ${(error as Error).message}`);
+  } finally {
+    await db.destroy();
+  }
 }
 
 function required(value: string | undefined, what: string): string {

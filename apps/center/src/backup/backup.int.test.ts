@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { newAlarmId, type Alarm, type AlarmEvent, type Catalog } from '@bsm/protocol';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -30,6 +30,8 @@ import type { HealthResponse } from '@bsm/protocol';
 import { startCenter } from '../app.js';
 import { CenterConfig } from '../config.js';
 
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const CENTER_MAIN = join(ROOT, 'apps/center/src/main.ts');
 const CENTER = 'fz';
 const BRANCH = 'fz-gulou';
 /** The system server CI has (Debian's PostgreSQL 15 with its pg_dump), unless TEST_PG_URL names another. */
@@ -424,6 +426,70 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     expect(got.tables.roles!.some((r) => r.startsWith('(auditor,'))).toBe(true); // a newer migration's role
   });
 
+  it('the backup, verify-backup and restore commands do it from the command line, and leave it in the audit trail', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'bsm-cli-'));
+    const configFile = join(own, 'center.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'node: { id: fz, name: 福州分行安防监控中心, tier: 2, lat: 26.08, lon: 119.3 }',
+        `database: { url: "${source}" }`,
+        'broker: { embedded: { credentialsFile: /nonexistent } }',
+        `backup: { dir: "${own}", keep: 5 }`,
+      ].join('\n'),
+    );
+    const center = (...args: string[]): { stdout: string; stderr: string; status: number | null } => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', CENTER_MAIN, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'silent' },
+      });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    };
+
+    const backup = center('backup', '--config', configFile);
+    expect(backup.status, backup.stderr).toBe(0);
+    const file = backup.stdout.trim();
+    expect(file).toMatch(new RegExp(`^${own}/bsm-fz-\\d{8}T\\d{9}Z\\.bsmbackup$`));
+    expect(backup.stderr).toMatch(/^builtin backup: \d+ tables, \d+ rows, \d+ bytes in \d+ ms/);
+
+    const verify = center('verify-backup', '--from', file);
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/: good — builtin backup of fz taken .* matches its sidecar/);
+
+    const target = await pgs.freshDatabase('bsm_cli');
+    const restore = center('restore', '--config', configFile, '--from', file, '--database-url', target);
+    expect(restore.status, restore.stderr).toBe(0);
+    expect(restore.stdout).toMatch(/^restored \d+ tables, \d+ rows \(builtin\) into postgres:\/\/.*bsm_cli_/);
+    const again = center('restore', '--config', configFile, '--from', file, '--database-url', target);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/is not empty .*add --force/);
+
+    const [want, got] = [await contents(source), await contents(target)];
+    // The source recorded the backup (after taking it), the restored database the restore; the rest is the same.
+    const without = (rows: string[], action: string): string[] => rows.filter((r) => !r.includes(`,${action},`));
+    expect(want.tables.audit_events!.filter((r) => r.includes(',system.backup,'))).toHaveLength(1);
+    expect(without(got.tables.audit_events!, 'system.restore')).toEqual(
+      without(want.tables.audit_events!, 'system.backup'),
+    );
+    const db = createDb(target, 1);
+    const restoreEntry = await db
+      .selectFrom('audit_events')
+      .select(['target', 'outcome', 'detail'])
+      .where('action', '=', 'system.restore')
+      .executeTakeFirstOrThrow();
+    await db.destroy();
+    expect(restoreEntry).toMatchObject({
+      target: basename(file),
+      outcome: 'success',
+      detail: { center: 'fz', method: 'builtin', via: 'command', force: false },
+    });
+    for (const table of Object.keys(want.tables).filter((t) => t !== 'audit_events')) {
+      expect(got.tables[table], table).toEqual(want.tables[table]);
+    }
+    rmSync(own, { recursive: true, force: true });
+  });
+
   it('refuses a damaged copy before touching the database', async () => {
     const r = await makeBackup({ centerId: CENTER, databaseUrl: source, dir, method: 'builtin' });
     const copies = mkdtempSync(join(tmpdir(), 'bsm-copies-'));
@@ -580,6 +646,7 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
         backup: { dir: backupDir, intervalMinutes: 60 },
       });
       const center = await startCenter(config, log, { backupStartDelayMs: 0 });
+      const db = createDb(database, 1);
       try {
         const health = await waitFor('a backup result in /api/health', async () => {
           const h = (await (await fetch(`${center.httpUrl}/api/health`)).json()) as HealthResponse;
@@ -592,9 +659,24 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
             restoreBackup({ from: join(backupDir, health.backup.last.file), databaseUrl: database, force: true }),
           ).rejects.toThrow(/^center fz is running on database bsm_center_\S+\. .*\(bsm-center:fz\)/);
         }
+        // Each result is in the audit trail too.
+        const audited = await waitFor('the backup in the audit trail', async () =>
+          (
+            await db
+              .selectFrom('audit_events')
+              .select(['outcome', 'target'])
+              .where('action', '=', 'system.backup')
+              .execute()
+          ).at(0),
+        );
+        expect(audited).toEqual({
+          outcome: health.backup.last?.ok ? 'success' : 'failure',
+          target: health.backup.last?.file ?? null,
+        });
         return health.backup;
       } finally {
         await center.close();
+        await db.destroy();
       }
     };
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BackupHealth } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import type { BackupConfig } from '../config.js';
+import type { AuditEntry } from '../repositories/audit.repository.js';
 import { BackupBusyError, makeBackup, type BackupResult } from './dump.js';
 import { listBackups, pruneBackups } from './store.js';
 
@@ -80,6 +81,30 @@ export function nextRunAt(o: {
   return new Date(Math.max(due, o.earliest.getTime()));
 }
 
+export type BackupOutcome = { ok: true; run: BackupRun } | { ok: false; error: string };
+
+/** What the audit trail records of a backup: `system.backup`, with the file and its hash, or the error. */
+export function backupAuditEntry(outcome: BackupOutcome, extra: Record<string, unknown> = {}): AuditEntry {
+  return outcome.ok
+    ? {
+        actor: null,
+        action: 'system.backup',
+        target: outcome.run.name,
+        outcome: 'success',
+        detail: {
+          method: outcome.run.method,
+          bytes: outcome.run.bytes,
+          sha256: outcome.run.sha256,
+          tables: outcome.run.tables,
+          rows: outcome.run.rows,
+          durationMs: outcome.run.durationMs,
+          pruned: outcome.run.pruned,
+          ...extra,
+        },
+      }
+    : { actor: null, action: 'system.backup', outcome: 'failure', detail: { error: outcome.error, ...extra } };
+}
+
 export const DISABLED_BACKUP_HEALTH: BackupHealth = {
   enabled: false,
   running: false,
@@ -102,7 +127,12 @@ export class BackupScheduler {
   constructor(
     private readonly target: BackupTarget,
     private readonly log: Logger,
-    private readonly opts: { startDelayMs?: number; now?: () => Date } = {},
+    private readonly opts: {
+      startDelayMs?: number;
+      now?: () => Date;
+      /** Told each scheduled backup's outcome (the center records it in its audit trail). */
+      onResult?: (outcome: BackupOutcome) => Promise<void> | void;
+    } = {},
   ) {
     this.now = opts.now ?? (() => new Date());
   }
@@ -170,6 +200,14 @@ export class BackupScheduler {
     await this.running;
   }
 
+  private async report(outcome: BackupOutcome): Promise<void> {
+    try {
+      await this.opts.onResult?.(outcome);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not record the backup result');
+    }
+  }
+
   private schedule(earliest: Date): void {
     if (this.closed) {
       return;
@@ -228,6 +266,7 @@ export class BackupScheduler {
       if (r.pruneError) {
         this.log.warn({ dir: this.target.config.dir, error: r.pruneError }, 'backup retention failed');
       }
+      await this.report({ ok: true, run: r });
     } catch (error) {
       if (this.closed) {
         this.log.info('backup in progress stopped by shutdown');
@@ -247,6 +286,7 @@ export class BackupScheduler {
           error: message.slice(0, 500),
         };
         this.log.error({ err: error, dir: this.target.config.dir }, 'backup failed');
+        await this.report({ ok: false, error: message });
       }
     } finally {
       this.schedule(this.now());
