@@ -16,7 +16,8 @@ COPY packages/launcher/package.json packages/launcher/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:web
-RUN mkdir -p /data && chown node:node /data
+# /backups: the centers' backup volume (a named volume starts with this owner).
+RUN mkdir -p /data /backups && chown node:node /data /backups
 USER node
 EXPOSE 8080 1883
 CMD ["node", "--import", "tsx", "apps/center/src/main.ts", "--config", "/config/center.yaml"]

@@ -85,6 +85,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     postgres: { embeddedPort: await port() },
     cameras: { rtspPort: await port(), controlPort: await port() },
     simulator: { alarmsPerHour: 0 },
+    backups: { enabled: false }, // a backup in the middle would disturb the figures
     centers: [
       {
         id: 'bf1',

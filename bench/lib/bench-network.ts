@@ -56,6 +56,7 @@ export async function startBenchNetwork(
     postgres: { embeddedPort: await port() },
     cameras: { rtspPort: await port(), controlPort: await port() },
     simulator: { alarmsPerHour: 0 },
+    backups: { enabled: false }, // a backup in the middle would disturb the figures
     centers: [
       {
         id: 'bl1',

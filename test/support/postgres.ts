@@ -16,10 +16,12 @@ let counter = 0;
 /**
  * Real PostgreSQL for a test file: the embedded server in a temp directory
  * by default, or the server at `TEST_PG_URL` (e.g. the system one at
- * postgres://postgres@127.0.0.1:5432/postgres) when set.
+ * postgres://postgres@127.0.0.1:5432/postgres) when set. A test that needs
+ * one kind whatever the environment says asks for it: `embedded`, or the
+ * server at `url`.
  */
-export async function startTestPostgres(): Promise<TestPostgres> {
-  const external = process.env.TEST_PG_URL;
+export async function startTestPostgres(opts: { embedded?: boolean; url?: string } = {}): Promise<TestPostgres> {
+  const external = opts.url ?? (opts.embedded ? undefined : process.env.TEST_PG_URL);
   let dir: string | null = null;
   const handle = external
     ? externalPostgres(external)

@@ -10,6 +10,8 @@ import {
   type NodeEntry,
 } from '@bsm/protocol';
 import { HttpError } from './api/http-errors.js';
+import { CenterPresence } from './backup/presence.js';
+import { backupAuditEntry, BackupScheduler, DISABLED_BACKUP_HEALTH } from './backup/scheduler.js';
 import type { Logger } from '@bsm/runtime';
 import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
@@ -56,7 +58,12 @@ export interface CenterHandle {
  * Wires one center: database, broker endpoint, ingest, the uplink to its
  * parent, the API and live push. Returns once it accepts connections.
  */
-export async function startCenter(config: CenterConfig, log: Logger): Promise<CenterHandle> {
+export interface StartOptions {
+  /** Delay of the first backup after start when one is due (60 s; tests shorten it). */
+  backupStartDelayMs?: number;
+}
+
+export async function startCenter(config: CenterConfig, log: Logger, opts: StartOptions = {}): Promise<CenterHandle> {
   const started = Date.now();
   const info: CenterInfo = { id: config.node.id, name: config.node.name, tier: config.node.tier };
   const closers: (() => Promise<void> | void)[] = [];
@@ -77,6 +84,10 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     if (applied.length > 0) {
       log.info({ migrations: applied }, 'database migrated');
     }
+    // One connection held for the center's lifetime, so a restore sees this center even when the pool is idle.
+    const presence = new CenterPresence(config.database.url, config.node.id, log.child({ part: 'presence' }));
+    await presence.start();
+    closers.push(() => presence.close());
     const nodes = new NodeRepository(db);
     const alarms = new AlarmRepository(db, {
       procedureOf: (type) => config.alarms.procedures[type] ?? DEFAULT_PROCEDURES[type],
@@ -353,6 +364,25 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       });
     }
 
+    // Backups run on their own connection and schedule; a failing one is logged and reported, never fatal.
+    let backups: BackupScheduler | null = null;
+    if (config.backup?.enabled) {
+      backups = new BackupScheduler(
+        { centerId: config.node.id, databaseUrl: config.database.url, config: config.backup },
+        log.child({ part: 'backup' }),
+        {
+          ...(opts.backupStartDelayMs === undefined ? {} : { startDelayMs: opts.backupStartDelayMs }),
+          // An important system event (SPEC S8): each backup, good or failed, in the audit trail.
+          onResult: (outcome) => audit.append(backupAuditEntry(outcome)),
+        },
+      );
+    } else {
+      log.warn(
+        { configured: config.backup !== undefined },
+        'scheduled backups are off: set backup.dir (a second disk or server) so a disaster loses nothing (SPEC S8)',
+      );
+    }
+
     const health = async (): Promise<HealthResponse> => {
       let database = true;
       try {
@@ -374,6 +404,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
           refused: { ...ingest.stats.refused },
           flagged: { ...ingest.stats.flagged },
         },
+        backup: backups?.status() ?? DISABLED_BACKUP_HEALTH,
       };
     };
 
@@ -423,6 +454,12 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     }
     const brokerUrl = busOptions.url;
     log.info({ httpUrl, brokerUrl, tier: config.node.tier, parent: config.parent?.url ?? null }, 'center ready');
+    if (backups) {
+      const scheduler = backups;
+      await scheduler.start();
+      // Registered last, so it closes first: a backup in progress is aborted before the database goes.
+      closers.push(() => scheduler.close());
+    }
 
     return {
       httpUrl,

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@bsm/runtime';
+import { ConfigError, loadConfig, readConfigFile } from '@bsm/runtime';
 import { describe, expect, it } from 'vitest';
+import { backupDir, centerConfig } from '../../../packages/launcher/src/configs.js';
+import { Topology } from '../../../packages/launcher/src/topology.js';
 import { CenterConfig } from './config.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -36,6 +38,29 @@ describe('center configuration', () => {
       expect(config.seedUsers).toEqual([]);
     },
   );
+
+  it("accepts the demo launcher's center configs, each backing up into its own directory of the network's data", () => {
+    const topology = Topology.parse(readConfigFile(join(ROOT, 'config/demo-network.yaml')));
+    const dataDir = resolve(ROOT, topology.dataDir);
+    for (const c of topology.centers) {
+      const config = CenterConfig.parse(
+        centerConfig(topology, c, {
+          databaseUrl: `postgres://postgres@127.0.0.1:15432/bsm_${c.id}`,
+          credentialsFile: '/tmp/creds',
+          parentSecret: c.parent ? 'secret' : null,
+          webDist: null,
+          backupDir: backupDir(dataDir, c.id),
+        }),
+      );
+      expect(config.backup).toEqual({
+        enabled: true,
+        dir: join(dataDir, 'backups', c.id),
+        intervalMinutes: 30,
+        keep: 12,
+        method: 'auto',
+      });
+    }
+  });
 
   it('fills defaults', () => {
     expect(problemsOf(VALID)).toEqual([]);
@@ -81,6 +106,24 @@ describe('center configuration', () => {
     expect(custom.media.publicUrl).toBe('https://video.bank.local');
   });
 
+  it('takes backups only when configured, with defaults for all but the directory', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bsm-cfg-')), 'c.yaml');
+    writeFileSync(file, VALID);
+    expect(loadConfig(CenterConfig, { file, envPrefix: 'BSM_CENTER', env: {} }).backup).toBeUndefined();
+    const config = loadConfig(CenterConfig, {
+      file,
+      envPrefix: 'BSM_CENTER',
+      env: { BSM_CENTER__BACKUP__DIR: '/mnt/backup/fz' },
+    });
+    expect(config.backup).toEqual({
+      enabled: true,
+      dir: '/mnt/backup/fz',
+      intervalMinutes: 60,
+      keep: 48,
+      method: 'auto',
+    });
+  });
+
   it.each([
     ['a misspelt media key', `${VALID}\nmedia: { graceSecs: 5 }`, ['media: Unrecognized key: "graceSecs"']],
     [
@@ -89,6 +132,27 @@ describe('center configuration', () => {
       ['media.publicRtmpUrl: must start with rtmp:// or rtmps://'],
     ],
     ['an unknown key', `${VALID}\nhttp: { prot: 80 }`, ['http: Unrecognized key: "prot"']],
+    [
+      'a backup directory relative to wherever the center starts',
+      `${VALID}\nbackup: { dir: backups }`,
+      ['backup.dir: must be an absolute path'],
+    ],
+    [
+      'a backup section without a directory',
+      `${VALID}\nbackup: { keep: 5 }`,
+      ['backup.dir: Invalid input: expected string, received undefined'],
+    ],
+    ['a misspelt backup key', `${VALID}\nbackup: { dir: /mnt/b, keepDay: 3 }`, ['backup: Unrecognized key: "keepDay"']],
+    [
+      'an unknown backup method',
+      `${VALID}\nbackup: { dir: /mnt/b, method: rsync }`,
+      ['backup.method: Invalid option: expected one of "auto"|"pg_dump"|"builtin"'],
+    ],
+    [
+      'backups more often than once a minute',
+      `${VALID}\nbackup: { dir: /mnt/b, intervalMinutes: 0 }`,
+      ['backup.intervalMinutes: Too small: expected number to be >=1'],
+    ],
     ['a misspelt section', `${VALID}\ndatabse: {}`, ['(top level): Unrecognized key: "databse"']],
     [
       'a bad node id',

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import {
   AlarmPriority,
   AlarmType,
@@ -87,6 +88,35 @@ const Media = z.strictObject({
 
 /** An IP address or CIDR range, checked with the same parser the center matches with. */
 const IpRangeSetting = z.string().refine(isRange, 'an IP address or CIDR range such as 10.1.2.0/24');
+
+const Backup = z.strictObject({
+  /** Take scheduled backups; off leaves the section to `npm run center -- backup` alone. */
+  enabled: z.boolean().default(true),
+  /**
+   * The second location: a directory on another disk, or a mount of another server (NFS, SMB),
+   * never the database's own disk. It must exist: a mount that is missing fails the backup
+   * instead of filling the local disk.
+   */
+  dir: z.string().refine(isAbsolute, 'must be an absolute path'),
+  /** Minutes from one scheduled backup to the next (a failed one is retried after min(this, 15)). */
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** Retention: the newest this many backups are always kept. */
+  keep: z.number().int().min(1).max(10_000).default(48),
+  /** Retention: also keep every backup younger than this many days; unset, the count alone decides. */
+  keepDays: z.number().int().min(1).max(3650).optional(),
+  /** `auto`: pg_dump when a compatible one is found (major version ≥ the server's), else the built-in dump. */
+  method: z.enum(['auto', 'pg_dump', 'builtin']).default('auto'),
+  /** The pg_dump to use; default: `pg_dump` on PATH. Given, it must work: no silent fallback. */
+  pgDumpPath: z.string().min(1).optional(),
+  /** The pg_restore for restoring pg_dump backups; default: beside pgDumpPath, else on PATH. */
+  pgRestorePath: z.string().min(1).optional(),
+});
+export type BackupConfig = z.infer<typeof Backup>;
 
 const SeedUser = z.strictObject({
   username: z.string().min(1).max(64),
@@ -227,6 +257,8 @@ export const CenterConfig = z
         procedures: z.partialRecord(AlarmType, z.array(ProcedureStep).max(20)).default({}),
       })
       .prefault({}),
+    /** Scheduled backups of this center's database to a second location (SPEC S8); omitted: none, with a warning at start. */
+    backup: Backup.optional(),
     /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */
     security: z
       .strictObject({

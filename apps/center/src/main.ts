@@ -1,16 +1,34 @@
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, hashSecret, loadConfig, newSecret, onShutdown } from '@bsm/runtime';
 import { startCenter } from './app.js';
+import { restoreBackup, verifyBackup } from './backup/restore.js';
+import { backupAuditEntry, backupOnce } from './backup/scheduler.js';
 import { CenterConfig } from './config.js';
+import { createDb } from './db/database.js';
+import { AuditRepository, type AuditEntry } from './repositories/audit.repository.js';
 
 const USAGE = `usage:
   center [--config <file>]          start a center (config also from BSM_CENTER_CONFIG and BSM_CENTER__* variables)
   center check-config --config <f>  validate a config file and exit
-  center new-node-secret <nodeId>   make a node credential: prints the secret for the node and the line for the credentials file`;
+  center new-node-secret <nodeId>   make a node credential: prints the secret for the node and the line for the credentials file
+  center backup --config <f>        back the center's database up now into backup.dir (then retention); prints the file
+  center restore --config <f> --from <backup> [--database-url <url>] [--force]
+                                    restore a backup into an empty database (default: the config's database.url);
+                                    --force first drops everything in a non-empty one; refused while anyone is connected
+  center verify-backup --from <backup>
+                                    check a backup file (its .sha256 sidecar, every part's hash) without a database`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h' },
+      from: { type: 'string' },
+      'database-url': { type: 'string' },
+      force: { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   if (values.help) {
@@ -30,9 +48,82 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (command === 'verify-backup') {
+    const from = required(values.from, '--from <backup file>');
+    const v = await verifyBackup(from);
+    const rows = v.manifest.tables.reduce((n, t) => n + t.rows, 0);
+    console.log(
+      `${from}: good — ${v.manifest.method} backup of ${v.manifest.center} taken ${v.manifest.createdAt}, ` +
+        `${v.manifest.tables.length} tables, ${rows} rows, migrations up to ${v.manifest.migrations.at(-1)}; ` +
+        (v.sidecar === 'ok' ? `SHA-256 ${v.sha256} matches its sidecar` : `no .sha256 sidecar (SHA-256 ${v.sha256})`),
+    );
+    return;
+  }
+
   const config = loadConfig(CenterConfig, { file: values.config, envPrefix: 'BSM_CENTER' });
   if (command === 'check-config') {
     console.log(`configuration of ${config.node.id} is valid`);
+    return;
+  }
+  if (command === 'backup') {
+    if (!config.backup) {
+      throw new Error(`${config.node.id} has no backup section: set backup.dir (a second disk or server)`);
+    }
+    const target = { centerId: config.node.id, databaseUrl: config.database.url, config: config.backup };
+    let r: Awaited<ReturnType<typeof backupOnce>>;
+    try {
+      r = await backupOnce(target);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await recordAudit(config.database.url, backupAuditEntry({ ok: false, error: message }, commandBy()));
+      throw error;
+    }
+    await recordAudit(config.database.url, backupAuditEntry({ ok: true, run: r }, commandBy()));
+    console.log(r.file);
+    console.error(
+      `${r.method} backup: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes in ${r.durationMs} ms` +
+        (r.methodReason ? ` (built-in dump: ${r.methodReason})` : '') +
+        (r.pruned.length > 0 ? `; retention removed ${r.pruned.join(', ')}` : '') +
+        (r.pruneError ? `; retention failed: ${r.pruneError}` : ''),
+    );
+    return;
+  }
+  if (command === 'restore') {
+    const from = required(values.from, '--from <backup file>');
+    const databaseUrl = values['database-url'] ?? config.database.url;
+    if (values.force) {
+      console.error(
+        'warning: --force drops everything in the target database before restoring; make sure no center runs on it',
+      );
+    }
+    const r = await restoreBackup({
+      from,
+      databaseUrl,
+      force: values.force === true,
+      pgDumpPath: config.backup?.pgDumpPath,
+      pgRestorePath: config.backup?.pgRestorePath,
+      log: (line) => console.error(line),
+    });
+    await recordAudit(databaseUrl, {
+      actor: null,
+      action: 'system.restore',
+      target: basename(from),
+      outcome: 'success',
+      detail: {
+        center: r.manifest.center,
+        takenAt: r.manifest.createdAt,
+        method: r.method,
+        rows: r.rows,
+        sidecar: r.sidecar,
+        newerMigrations: r.newerMigrations,
+        force: values.force === true,
+        ...commandBy(),
+      },
+    });
+    console.log(
+      `restored ${r.tables} tables, ${r.rows} rows (${r.method}) into ${redact(databaseUrl)} in ${r.durationMs} ms` +
+        (r.manifest.center === config.node.id ? '' : ` — note: the backup is of center ${r.manifest.center}`),
+    );
     return;
   }
   if (command !== undefined) {
@@ -43,6 +134,47 @@ async function main(): Promise<void> {
   const center = await startCenter(config, log);
   process.on('SIGHUP', () => center.reloadCredentials());
   onShutdown(log, [() => center.close()]);
+}
+
+/** Who ran a command, for the audit trail: the operating-system account (no center user signs in here). */
+function commandBy(): Record<string, unknown> {
+  let osUser = 'unknown';
+  try {
+    osUser = userInfo().username;
+  } catch {
+    // No passwd entry (some containers).
+  }
+  return { via: 'command', osUser };
+}
+
+/** An entry in the database's audit trail; a failure to write it is reported, not fatal. */
+async function recordAudit(databaseUrl: string, entry: AuditEntry): Promise<void> {
+  const db = createDb(databaseUrl, 1);
+  try {
+    await new AuditRepository(db).append(entry);
+  } catch (error) {
+    console.error(`warning: could not record ${entry.action} in the audit trail: ${(error as Error).message}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) {
+    throw new Error(`missing ${what}\n${USAGE}`);
+  }
+  return value;
+}
+
+/** A database URL for the terminal, without its password. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = u.password ? '***' : '';
+    return u.toString();
+  } catch {
+    return '(database)';
+  }
 }
 
 main().catch((error: unknown) => {

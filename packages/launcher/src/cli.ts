@@ -51,6 +51,11 @@ function banner(net: NetworkHandle): void {
     '',
     `  ${net.branches.size} simulated branches. Raise an alarm:  npm run alarm -- --branch ${t.branches[0]?.id ?? '<id>'} --type panic`,
     `  Logs: ${resolve(net.dataDir, 'logs')}     Ctrl-C stops everything.`,
+    ...(t.backups.enabled
+      ? [
+          `  Backups: ${resolve(net.dataDir, 'backups')}/<center>, every ${t.backups.intervalMinutes} min, newest ${t.backups.keep} kept`,
+        ]
+      : []),
     '',
   );
   say(lines.join('\n'));

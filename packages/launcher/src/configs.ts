@@ -58,7 +58,14 @@ export function demoUsers(
 export function centerConfig(
   t: Topology,
   c: TopologyCenter,
-  opts: { databaseUrl: string; credentialsFile: string; parentSecret: string | null; webDist: string | null },
+  opts: {
+    databaseUrl: string;
+    credentialsFile: string;
+    parentSecret: string | null;
+    webDist: string | null;
+    /** Where this center's backups go; null: none. */
+    backupDir: string | null;
+  },
 ): Record<string, unknown> {
   const parent = c.parent ? t.centers.find((p) => p.id === c.parent) : undefined;
   return {
@@ -88,6 +95,16 @@ export function centerConfig(
     media: { host: '127.0.0.1', rtmpPort: c.mediaRtmpPort, httpPort: c.mediaHttpPort },
     map: { zoom: c.mapZoom },
     web: { distDir: opts.webDist },
+    ...(opts.backupDir && t.backups.enabled
+      ? {
+          backup: {
+            enabled: true,
+            dir: opts.backupDir,
+            intervalMinutes: t.backups.intervalMinutes,
+            keep: t.backups.keep,
+          },
+        }
+      : {}),
     seedUsers: demoUsers(c, t.demoPassword, t.branches),
   };
 }
@@ -129,3 +146,4 @@ export function agentConfig(
 
 export const centerDir = (dataDir: string, id: string): string => join(dataDir, 'centers', id);
 export const agentDir = (dataDir: string, id: string): string => join(dataDir, 'agents', id);
+export const backupDir = (dataDir: string, id: string): string => join(dataDir, 'backups', id);

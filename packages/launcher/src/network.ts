@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { agentConfig, agentDir, centerConfig, centerDir, demoUsers } from './configs.js';
+import { agentConfig, agentDir, backupDir, centerConfig, centerDir, demoUsers } from './configs.js';
 import { externalPostgres, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
 import { branchKit } from './branch-kit.js';
 import { AGENT_MAIN, CAMERA_FARM_MAIN, CENTER_MAIN, REPO_ROOT, WEB_DIST } from './paths.js';
@@ -140,7 +140,12 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         { mode: 0o600 },
       );
       const configFile = join(dir, 'center.yaml');
+      const backups = topology.backups.enabled ? backupDir(dataDir, c.id) : null;
+      if (backups) {
+        mkdirSync(backups, { recursive: true, mode: 0o700 });
+      }
       const cfg = centerConfig(topology, c, {
+        backupDir: backups,
         databaseUrl: postgres.urlFor(db),
         credentialsFile,
         parentSecret: c.parent ? (secrets.get(c.id)?.secret ?? null) : null,

@@ -69,6 +69,17 @@ export const Topology = z
         controlPort: Port.default(18555),
       })
       .prefault({}),
+    /**
+     * Each center's scheduled backups, into `<dataDir>/backups/<center id>`. On one demo machine that is
+     * the database's own disk; a real site points `backup.dir` at another disk or server.
+     */
+    backups: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().int().min(1).max(10_080).default(30),
+        keep: z.number().int().min(1).max(1000).default(12),
+      })
+      .prefault({}),
     centers: z.array(TopologyCenter).min(1),
     branches: z.array(TopologyBranch).default([]),
   })

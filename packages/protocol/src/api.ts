@@ -219,6 +219,31 @@ export const NodeDetailResponse = z.strictObject({
 });
 export type NodeDetailResponse = z.infer<typeof NodeDetailResponse>;
 
+/** The center's scheduled backups of its database, as `/api/health` reports them (SPEC S8). */
+export const BackupHealth = z.strictObject({
+  /** Off: no `backup` section in the config, or `backup.enabled: false`. */
+  enabled: z.boolean(),
+  running: z.boolean(),
+  /** The last attempt since start (at start: the newest backup found in the backup directory). */
+  last: z
+    .strictObject({
+      at: Timestamp,
+      ok: z.boolean(),
+      /** File name in the backup directory; null when the attempt failed. */
+      file: z.string().nullable(),
+      method: z.enum(['builtin', 'pg_dump']).nullable(),
+      sizeBytes: z.number().int().nonnegative().nullable(),
+      durationMs: z.number().int().nonnegative().nullable(),
+      /** Why it failed. */
+      error: z.string().optional(),
+    })
+    .nullable(),
+  /** When the newest good backup was taken: monitoring alerts when this grows old. */
+  lastSuccessAt: Timestamp.nullable(),
+  nextAt: Timestamp.nullable(),
+});
+export type BackupHealth = z.infer<typeof BackupHealth>;
+
 export const HealthResponse = z.strictObject({
   ok: z.boolean(),
   center: CenterInfo,
@@ -234,6 +259,8 @@ export const HealthResponse = z.strictObject({
     /** Accepted but flagged: alarm sequence gaps, alarm times ahead of the center's clock. */
     flagged: z.record(z.string(), z.number().int().nonnegative()),
   }),
+  /** Backups of this center's database; a failed backup does not make the center unhealthy (`ok`). */
+  backup: BackupHealth,
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 

@@ -31,6 +31,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201T0400_single_sign_on': singleSignOn,
 };
 
+/** Every migration this code knows, in the order they apply (Kysely sorts by name). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
 export function migrator(db: Db): Migrator {
