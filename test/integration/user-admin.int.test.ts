@@ -182,7 +182,7 @@ describe('user administration', () => {
     expect((await api(admin, 'POST', '/api/users/watcher/unlock', {})).status).toBe(204);
     expect(
       (await signIn(fx.center.httpUrl, 'watcher', FIXTURE_PASSWORD, { totpSecret: fx.secrets.get('watcher') })).cookie,
-    ).toMatch(/^bsm_session=/);
+    ).toMatch(/^bsm_session_fz=/);
   });
 
   it('keeps a user with address ranges of their own to them', async () => {

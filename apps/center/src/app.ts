@@ -179,7 +179,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
         res.writeHead(503).end();
       }
     });
-    const realtime = new Realtime(http, { auth, index, log, ipRules: new IpRules(config.security) });
+    const realtime = new Realtime(http, { auth, index, log, ipRules: new IpRules(config.security), center: info });
     const sso = new SingleSignOn({
       db,
       users,
@@ -333,9 +333,10 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
         reply: (reply) => router.handleReply(reply),
         alarmEvents: (publisher, batch) => handling.fromChild(publisher, batch),
         alarmEventsAcked: (publisher, upTo) => handling.childAcked(publisher, upTo),
-        nodeOnline: (publisher) => {
+        nodeOnline: (publisher, kind) => {
           handling.childConnected(publisher);
-          if (index.get(publisher)?.kind === 'center') {
+          // By what the node says it is: its catalog may not have arrived yet.
+          if (kind === 'center') {
             sso.sendTrust(publisher).catch((error: unknown) => log.error({ err: error }, 'trust to a child failed'));
           }
         },
@@ -357,7 +358,9 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       uplink.onEventsAcked((upTo) => handling.parentAcked(upTo));
       uplink.onConnected(() => handling.parentConnected());
       uplink.onTrust((message) => {
-        sso.trustFromParent(message).catch((error: unknown) => log.error({ err: error }, 'trust from the parent failed'));
+        sso
+          .trustFromParent(message)
+          .catch((error: unknown) => log.error({ err: error }, 'trust from the parent failed'));
       });
       uplink.onRevoke((message) => {
         sso.revokeFromParent(message).catch((error: unknown) => log.error({ err: error }, 'revocation failed'));

@@ -201,7 +201,7 @@ describe(`a center (${EXTERNAL ? `external broker ${EXTERNAL}` : 'embedded broke
     expect(((await ok.json()) as { step: string }).step).toBe('enroll');
     expect(ok.headers.get('set-cookie')).toBeNull();
     cookie = (await signIn(center.httpUrl, 'officer', PASSWORD)).cookie;
-    expect(cookie).toMatch(/^bsm_session=/);
+    expect(cookie).toMatch(/^bsm_session_fz=/);
     expect((await api('/api/me')).status).toBe(200);
   });
 

@@ -259,7 +259,7 @@ export const CenterConfig = z
       .prefault({}),
     /** Scheduled backups of this center's database to a second location (SPEC S8); omitted: none, with a warning at start. */
     backup: Backup.optional(),
-    /** Users created at start if missing (development only). Production users are made with `npm run center -- user add`. */
+    /** Address rules (S4, S5): who reaches this center, and where the sensitive functions work from. */
     security: z
       .strictObject({
         /** Client addresses (CIDR) that may reach this center's API and consoles at all; empty: any. */
@@ -270,6 +270,7 @@ export const CenterConfig = z
         localOnly: z.array(Permission).default(['users']),
       })
       .default({ allowedClients: [], managementNetworks: ['127.0.0.0/8', '::1/128'], localOnly: ['users'] }),
+    /** Users created at start if missing (development only). In production the first security administrator is made with `npm run center -- create-user`, and the others by them. */
     seedUsers: z.array(SeedUser).default([]),
   })
   .superRefine((c, ctx) => {

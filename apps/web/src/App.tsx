@@ -9,6 +9,7 @@ import { screenFor } from './pages/screen-for';
 import { UserAdminPage } from './pages/UserAdminPage';
 import { LoginPage, type LoginNotice } from './pages/LoginPage';
 import { MapWallPage } from './pages/MapWallPage';
+import { ssoTicketIn } from './pages/sso-ticket';
 
 type Session =
   { phase: 'checking' } | { phase: 'signedOut'; notice: LoginNotice } | { phase: 'signedIn'; user: SessionUser };
@@ -20,6 +21,22 @@ export function App() {
 
   useEffect(() => {
     const controller = new AbortController();
+    // Opened from a center above with a sign-on ticket: trade it for a session here, then forget it.
+    const ticket = ssoTicketIn(window.location.hash);
+    if (ticket !== null) {
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+      centerApi
+        .loginSso(ticket)
+        .then((answer) =>
+          setSession(
+            answer.step === 'done'
+              ? { phase: 'signedIn', user: answer.user }
+              : { phase: 'signedOut', notice: 'ssoFailed' },
+          ),
+        )
+        .catch(() => setSession({ phase: 'signedOut', notice: 'ssoFailed' }));
+      return () => controller.abort();
+    }
     centerApi
       .me(controller.signal)
       .then((response) => setSession({ phase: 'signedIn', user: response.user }))

@@ -55,7 +55,7 @@ import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { NodeIndex } from '../services/node-index.js';
 import { IpRules } from '../auth/ip-rules.js';
 import { errorHandler, HttpError, parseOr400 } from './http-errors.js';
-import { SESSION_COOKIE, readCookie } from './session-cookie.js';
+import { readCookie, sessionCookieName } from './session-cookie.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -96,6 +96,7 @@ export function createApi(deps: ApiDeps): express.Express {
     next();
   });
   const ipRules = new IpRules(config.security);
+  const SESSION_COOKIE = sessionCookieName(config.node.id);
   // S5: only the allowed client networks reach this center at all (console files included).
   app.use((req, _res, next) => {
     next(

@@ -94,11 +94,9 @@ export class SingleSignOn {
     if (!this.deps.index.isWithin(target, user.jurisdiction) && !this.deps.index.isWithin(user.jurisdiction, target)) {
       throw new HttpError(403, 'outside_jurisdiction', `${node.name} is outside your jurisdiction`);
     }
-    const consoleUrl = (await this.deps.db
-      .selectFrom('nodes')
-      .select('console_url')
-      .where('id', '=', target)
-      .executeTakeFirst())?.console_url;
+    const consoleUrl = (
+      await this.deps.db.selectFrom('nodes').select('console_url').where('id', '=', target).executeTakeFirst()
+    )?.console_url;
     if (!consoleUrl) {
       throw new HttpError(409, 'no_console', `${node.name} has not told its console address`);
     }

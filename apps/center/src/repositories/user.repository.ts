@@ -343,7 +343,9 @@ export class UserRepository {
   }
 
   /** Sessions revoked since a time: local ones by token hash, and what the tickets of remote ones named. */
-  async revokedSince(since: Date): Promise<{ tokenHash: string; issuer: string | null; issuerSession: string | null }[]> {
+  async revokedSince(
+    since: Date,
+  ): Promise<{ tokenHash: string; issuer: string | null; issuerSession: string | null }[]> {
     const rows = await this.db
       .selectFrom('sessions')
       .select(['token_hash', 'issuer', 'issuer_session'])
@@ -367,7 +369,9 @@ export class UserRepository {
       return null;
     }
     if (row.user_id === null) {
-      return row.remote_user ? { expiresAt: row.expires_at, user: remoteRecord(row.remote_user), issuer: row.issuer } : null;
+      return row.remote_user
+        ? { expiresAt: row.expires_at, user: remoteRecord(row.remote_user), issuer: row.issuer }
+        : null;
     }
     const u = await this.db.selectFrom('users').selectAll().where('id', '=', row.user_id).executeTakeFirst();
     if (!u || u.disabled) {

@@ -23,8 +23,8 @@ export interface IngestEvents {
   alarmEvents?(publisher: string, batch: AlarmEventBatch): Promise<void>;
   /** A child center stored our `down/event` batches up to `upTo`. */
   alarmEventsAcked?(publisher: string, upTo: number): void;
-  /** A node said it is online (a child center then gets the events it is owed). */
-  nodeOnline?(publisher: string): void;
+  /** A node said it is online (a child center then gets the events and keys it is owed). */
+  nodeOnline?(publisher: string, kind: 'center' | 'branch'): void;
 }
 
 /** Counters an operator reads in /api/health and the logs: every refused message is counted by reason. */
@@ -179,7 +179,7 @@ export class Ingest {
     }
     this.deps.log.info({ publisher, state: status.state, reason: status.reason }, 'node status');
     if (status.state === 'online') {
-      this.deps.events.nodeOnline?.(publisher);
+      this.deps.events.nodeOnline?.(publisher, status.kind);
     }
     if (changed.length > 0) {
       this.deps.events.statesChanged(changed);

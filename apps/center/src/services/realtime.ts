@@ -4,6 +4,7 @@ import {
   SOCKET_EVENT_ACCESS,
   SOCKET_PATH,
   type AlarmView,
+  type CenterInfo,
   type ClientToServerEvents,
   type NodeState,
   type ServerToClientEvents,
@@ -11,7 +12,7 @@ import {
 import type { Logger } from '@bsm/runtime';
 import { Server } from 'socket.io';
 import type { AuthService, Session } from '../auth/auth.service.js';
-import { SESSION_COOKIE, readCookie } from '../api/session-cookie.js';
+import { readCookie, sessionCookieName } from '../api/session-cookie.js';
 import { IpRules } from '../auth/ip-rules.js';
 import type { NodeIndex } from './node-index.js';
 
@@ -32,7 +33,7 @@ export class Realtime {
 
   constructor(
     http: HttpServer,
-    private readonly deps: { auth: AuthService; index: NodeIndex; log: Logger; ipRules: IpRules },
+    private readonly deps: { auth: AuthService; index: NodeIndex; log: Logger; ipRules: IpRules; center: CenterInfo },
   ) {
     this.io = new Server(http, { path: SOCKET_PATH, serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
@@ -42,7 +43,7 @@ export class Realtime {
         return;
       }
       const token =
-        readCookie(socket.handshake.headers.cookie, SESSION_COOKIE) ??
+        readCookie(socket.handshake.headers.cookie, sessionCookieName(deps.center.id)) ??
         (typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : undefined);
       void deps.auth.authenticate(token).then(
         (session) => {

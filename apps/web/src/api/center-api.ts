@@ -6,6 +6,7 @@ import {
   LoginResponse,
   MapResponse,
   MeResponse,
+  SsoTicketResponse,
   OrgResponse,
   UserListResponse,
   UserSummary,
@@ -95,6 +96,12 @@ export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(inpu
         body: { armed, code },
         schema: PanelZone,
       }),
+    /** A one-use ticket for the console of a center below (single sign-on). */
+    ssoTicket: (center: string) =>
+      requestJson(fetchFn, '/api/auth/sso-ticket', { method: 'POST', body: { center }, schema: SsoTicketResponse }),
+    /** Signs in here with a ticket from a center above. */
+    loginSso: (ticket: string) =>
+      requestJson(fetchFn, '/api/auth/sso', { method: 'POST', body: { ticket }, schema: LoginResponse }),
     /** The organisation tree by name (security administrators, to choose jurisdictions). */
     org: (signal?: AbortSignal) => requestJson(fetchFn, '/api/org', { schema: OrgResponse, signal }),
     users: (signal?: AbortSignal) => requestJson(fetchFn, '/api/users', { schema: UserListResponse, signal }),

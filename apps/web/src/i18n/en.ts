@@ -11,6 +11,7 @@ export const en: Messages = {
     switchTo: 'Switch language',
   },
   login: {
+    ssoFailed: 'Single sign-on did not work (the ticket was invalid or expired); sign in here directly',
     title: 'Sign in',
     username: 'User name',
     password: 'Password',
@@ -203,6 +204,8 @@ export const en: Messages = {
     count: '{{count}} nodes',
   },
   detail: {
+    openConsole: 'Open this center’s console',
+    openConsoleFailed: 'Cannot open it: {{message}}',
     close: 'Close',
     loading: 'Loading details…',
     loadFailed: 'Could not load details: {{message}}',

@@ -14,6 +14,7 @@ export const zhCN = {
     switchTo: '切换语言',
   },
   login: {
+    ssoFailed: '单点登录未成功（票据无效或已过期），请直接登录本中心',
     title: '用户登录',
     username: '用户名',
     password: '密码',
@@ -205,6 +206,8 @@ export const zhCN = {
     count: '共 {{count}} 个节点',
   },
   detail: {
+    openConsole: '进入该中心控制台',
+    openConsoleFailed: '无法进入：{{message}}',
     close: '关闭',
     loading: '正在加载详情…',
     loadFailed: '详情加载失败：{{message}}',

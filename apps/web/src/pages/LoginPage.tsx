@@ -5,7 +5,7 @@ import type { CenterApi } from '../api/center-api';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { groupedSecret, loginErrorOf, nextStage, type LoginError, type LoginStage } from './login-flow';
 
-export type LoginNotice = 'sessionEnded' | 'unreachable' | null;
+export type LoginNotice = 'sessionEnded' | 'unreachable' | 'ssoFailed' | null;
 
 interface LoginPageProps {
   api: CenterApi;

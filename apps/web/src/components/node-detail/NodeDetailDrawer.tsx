@@ -4,6 +4,7 @@ import type { CenterApi } from '../../api/center-api';
 import type { CameraRef } from '../../video/camera-ref';
 import { AlarmInputSection, CameraSection, DeviceSection } from './EquipmentSections';
 import { NodeSummary } from './NodeSummary';
+import { OpenConsoleButton } from './OpenConsoleButton';
 import { ChildSection, RecentAlarmSection } from './RelatedSections';
 import { useNodeDetail } from './use-node-detail';
 
@@ -64,6 +65,9 @@ export function NodeDetailDrawer({
               lastPatrolAt={detail.lastPatrolAt}
               onSelectNode={onSelectNode}
             />
+            {node.kind === 'center' && node.consoleUrl !== undefined && node.parentId !== null ? (
+              <OpenConsoleButton api={api} centerId={node.id} />
+            ) : null}
             {node.kind === 'center' ? <ChildSection nodes={detail.children} onSelectNode={onSelectNode} /> : null}
             <RecentAlarmSection alarms={detail.recentAlarms} />
             <AlarmInputSection inputs={detail.alarmInputs} cameras={detail.cameras} />
