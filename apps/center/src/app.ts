@@ -21,6 +21,11 @@ import { createDb, migrateToLatest } from './db/database.js';
 import { AlarmEventRepository } from './repositories/alarm-event.repository.js';
 import { AlarmRepository, freshHandling } from './repositories/alarm.repository.js';
 import { AuditRepository } from './repositories/audit.repository.js';
+import { AuditCopyRepository } from './repositories/audit-copy.repository.js';
+import { auditedAction } from './audit/audited.js';
+import { AuditCopies } from './audit/audit-copies.js';
+import { AuditService } from './audit/audit-service.js';
+import { AuditUplink } from './audit/audit-uplink.js';
 import { NodeRepository } from './repositories/node.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AlarmHandling } from './services/alarm-handling.js';
@@ -80,7 +85,8 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     });
     const alarmEvents = new AlarmEventRepository(db);
     const users = new UserRepository(db);
-    const audit = new AuditRepository(db);
+    const audit = new AuditRepository(db, config.node.id, log.child({ part: 'audit' }));
+    const auditCopies = new AuditCopyRepository(db);
     const self: NodeEntry = {
       id: config.node.id,
       parentId: null,
@@ -154,6 +160,39 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         )
       : null;
 
+    // The audit chain and the copies held here go up to the parent, each from where it last acknowledged.
+    const auditUplink = uplink
+      ? new AuditUplink({
+          selfId: config.node.id,
+          chain: (source, after, limit) => audit.chain(source, after, limit),
+          copiedSources: async () => (await auditCopies.heads()).map((h) => h.source),
+          cursor: (source) => auditCopies.cursor(source),
+          advance: (source, upTo) => auditCopies.advanceCursor(source, upTo),
+          send: (batch) => uplink.publishAudit(batch),
+          log: log.child({ part: 'audit-up' }),
+        })
+      : null;
+    audit.onAppended(() => auditUplink?.wake(config.node.id));
+    closers.push(() => auditUplink?.close());
+    const copies = new AuditCopies({
+      selfId: config.node.id,
+      repo: auditCopies,
+      routeTo: (id) => index.routeTo(id),
+      kindOf: (id) => index.get(id)?.kind,
+      ack: (child, ack) => bus.publishDown(child, 'audit-ack', ack),
+      copied: (source) => auditUplink?.wake(source),
+      log: log.child({ part: 'audit-copies' }),
+    });
+    const auditService = new AuditService({
+      selfId: config.node.id,
+      selfName: config.node.name,
+      own: audit,
+      copies: auditCopies,
+      isWithin: (id, root) => index.isWithin(id, root),
+      nameOf: (id) => index.nameOf(id),
+      log: log.child({ part: 'audit' }),
+    });
+
     // socket.io takes over the server's request listeners present when it attaches, keeping
     // /socket.io/ to itself; so the API's listener must exist first (it is filled in below).
     let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
@@ -174,6 +213,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       events: alarmEvents,
       index,
       log: log.child({ part: 'handling' }),
+      audit,
       alarmUpdated: (view) => realtime.alarmUpdated(view),
       sendUp: (batch) => uplink?.publishEvents(batch) ?? false,
       sendDown: (child, batch) => {
@@ -182,21 +222,27 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       },
       ackChild: (child, upTo) => bus.publishDown(child, 'ack', { ids: [], refused: [], eventsUpTo: upTo }),
       ackParent: (upTo) => uplink?.publishEventAck(upTo),
-      ptzPreset: async (cameraId, preset, alarmId) => {
-        const camera = await nodes.cameraById(cameraId);
-        if (!camera) {
-          throw new Error(`linkage names an unknown camera ${cameraId}`);
-        }
-        const reply = await router.send(
-          camera.nodeId,
-          'ptz.preset',
-          { cameraId, op: 'goto', preset },
-          { issuedBy: `linkage:${alarmId}`, timeoutMs: 10_000 },
-        );
-        if (!reply.ok) {
-          throw new Error(reply.error?.message ?? 'the camera did not move');
-        }
-      },
+      ptzPreset: (cameraId, preset, alarmId) =>
+        auditedAction(
+          audit,
+          log,
+          { actor: null, action: 'ptz.preset', target: cameraId, detail: { op: 'goto', preset, linkage: alarmId } },
+          async () => {
+            const camera = await nodes.cameraById(cameraId);
+            if (!camera) {
+              throw new Error(`linkage names an unknown camera ${cameraId}`);
+            }
+            const reply = await router.send(
+              camera.nodeId,
+              'ptz.preset',
+              { cameraId, op: 'goto', preset },
+              { issuedBy: `linkage:${alarmId}`, timeoutMs: 10_000 },
+            );
+            if (!reply.ok) {
+              throw new Error(reply.error?.message ?? 'the camera did not move');
+            }
+          },
+        ),
     });
     closers.push(() => handling.close());
 
@@ -263,6 +309,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
           nodes,
           index,
           log,
+          audit,
           send: (target, name, args, issuedBy): Promise<CommandReply> =>
             router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
         })
@@ -301,6 +348,8 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
         alarmEvents: (publisher, batch) => handling.fromChild(publisher, batch),
         alarmEventsAcked: (publisher, upTo) => handling.childAcked(publisher, upTo),
         nodeOnline: (publisher) => handling.childConnected(publisher),
+        auditRefusal: (publisher, source) => copies.refusal(publisher, source),
+        auditEntries: (publisher, batch) => copies.receive(publisher, batch),
       },
     });
     bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
@@ -318,6 +367,9 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       });
       uplink.onEventsAcked((upTo) => handling.parentAcked(upTo));
       uplink.onConnected(() => handling.parentConnected());
+      uplink.onConnected(() => auditUplink?.reconnected());
+      uplink.onAuditAcked((ack) => auditUplink?.acked(ack.source, ack.upTo));
+      await auditUplink?.start();
       uplink.start();
       closers.push(() => uplink.stop());
     }
@@ -343,6 +395,9 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
           refused: { ...ingest.stats.refused },
           flagged: { ...ingest.stats.flagged },
         },
+        audit: database
+          ? await auditService.health(uplink !== null)
+          : { lastSeq: 0, pendingUp: uplink ? -1 : null, breaks: 0 },
       };
     };
 
@@ -351,6 +406,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       alarms,
       index,
       log: log.child({ part: 'branch-panel' }),
+      audit,
       send: (target, name, args, issuedBy) => router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
     });
     api = createApi({
@@ -363,6 +419,7 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
       index,
       log,
       health,
+      audit: auditService,
       live,
       onLogout: (session) => realtime.endSession(session.tokenHash, 'logged_out'),
     });

@@ -9,3 +9,4 @@ export * from './socket.js';
 export * from './socket-events.js';
 export * from './alarm-workflow.js';
 export * from './permissions.js';
+export * from './audit.js';

@@ -26,6 +26,8 @@ import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuthService, Session } from '../auth/auth.service.js';
+import type { AuditService } from '../audit/audit-service.js';
+import { auditRoutes } from './audit-routes.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { AlarmHandling } from '../services/alarm-handling.js';
@@ -52,6 +54,8 @@ export interface ApiDeps {
   index: NodeIndex;
   log: Logger;
   health: () => Promise<HealthResponse>;
+  /** Searching and exporting the audit trail (auditors). */
+  audit: AuditService;
   /** Live video; null when this center runs without a media server. */
   live: LiveVideo | null;
   onLogout: (session: Session) => void;
@@ -206,7 +210,7 @@ export function createApi(deps: ApiDeps): express.Express {
     const id = parseOr400(AlarmId, req.params.id, 'alarm id');
     const body = parseOr400(AlarmActionRequest, req.body, 'alarm action');
     await visibleAlarm(session, id);
-    const view = await deps.handling.act(session.user, id, body);
+    const view = await deps.handling.act(session.user, id, body, { ip: clientIp(req) });
     deps.log.info({ alarmId: id, action: body.action, user: session.user.username }, 'alarm action');
     res.json(view);
   });
@@ -221,7 +225,8 @@ export function createApi(deps: ApiDeps): express.Express {
     const session = sessionOf(req);
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     const body = parseOr400(PanicRequest, req.body, 'panic request');
-    res.status(201).json((await deps.branchPanel.panic(session.user, id, body.type)) satisfies PanicResponse);
+    const raised = await deps.branchPanel.panic(session.user, id, body.type, { ip: clientIp(req) });
+    res.status(201).json(raised satisfies PanicResponse);
   });
 
   app.post('/api/branches/:id/zones/:zone/arm', async (req, res) => {
@@ -229,7 +234,7 @@ export function createApi(deps: ApiDeps): express.Express {
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     const zone = parseOr400(z.string().min(1).max(40), req.params.zone, 'zone');
     const body = parseOr400(ArmRequest, req.body, 'arming request');
-    const result = await deps.branchPanel.arm(session.user, id, zone, body.armed, body.code);
+    const result = await deps.branchPanel.arm(session.user, id, zone, body.armed, body.code, { ip: clientIp(req) });
     deps.log.info({ branch: id, zone, armed: body.armed, user: session.user.username }, 'zone arming changed');
     res.json(result);
   });
@@ -245,16 +250,18 @@ export function createApi(deps: ApiDeps): express.Express {
     const session = sessionOf(req);
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PlayRequest, req.body ?? {}, 'play request');
-    res.json((await liveVideo().play(session.user, cameraId, body)) satisfies PlayResponse);
+    res.json((await liveVideo().play(session.user, cameraId, body, { ip: clientIp(req) })) satisfies PlayResponse);
   });
 
   app.post('/api/cameras/:id/ptz', async (req, res) => {
     const session = sessionOf(req);
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PtzRequest, req.body, 'PTZ request');
-    await liveVideo().ptz(session.user, cameraId, body);
+    await liveVideo().ptz(session.user, cameraId, body, { ip: clientIp(req) });
     res.status(204).end();
   });
+
+  app.use('/api/audit', auditRoutes({ audit: deps.audit, log: deps.log, clientIp }));
 
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
 

@@ -6,6 +6,7 @@ import * as alarmHandling from './migrations/20261122T0900_alarm_handling.js';
 import * as branchStaff from './migrations/20261122T1000_branch_staff.js';
 import * as alarmSubject from './migrations/20261122T1030_alarm_subject.js';
 import * as permissions from './migrations/20261201T0100_permissions.js';
+import * as auditChain from './migrations/20261201T0200_audit_chain.js';
 
 // int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122T1000_branch_staff': branchStaff,
   '20261122T1030_alarm_subject': alarmSubject,
   '20261201T0100_permissions': permissions,
+  '20261201T0200_audit_chain': auditChain,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
