@@ -26,7 +26,7 @@ export function demoUsers(
   username: string;
   displayName: string;
   password: string;
-  role: 'super_operator' | 'operator' | 'ordinary_user' | 'security_admin' | 'branch_staff';
+  role: 'super_operator' | 'operator' | 'ordinary_user' | 'security_admin' | 'auditor' | 'branch_staff';
   jurisdiction?: string;
 }[] {
   return [
@@ -34,6 +34,7 @@ export function demoUsers(
     { username: `${center.id}-op`, displayName: `${center.name} 值班员`, password, role: 'operator' },
     { username: `${center.id}-viewer`, displayName: `${center.name} 查看员`, password, role: 'ordinary_user' },
     { username: `${center.id}-secadmin`, displayName: `${center.name} 安全管理员`, password, role: 'security_admin' },
+    { username: `${center.id}-auditor`, displayName: `${center.name} 审计员`, password, role: 'auditor' },
     ...branches
       .filter((b) => b.center === center.id)
       .map((b) => ({
