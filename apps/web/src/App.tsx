@@ -1,8 +1,9 @@
-import type { SessionUser } from '@bsm/protocol';
+import { canMonitor, type SessionUser } from '@bsm/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from './api/api-request-error';
 import { centerApi } from './api/center-api';
+import { AuditPage } from './pages/AuditPage';
 import { BranchPanelPage } from './pages/BranchPanelPage';
 import { LoginPage, type LoginNotice } from './pages/LoginPage';
 import { MapWallPage } from './pages/MapWallPage';
@@ -50,6 +51,17 @@ export function App() {
       if (session.user.role === 'branch_staff') {
         return (
           <BranchPanelPage
+            api={centerApi}
+            user={session.user}
+            onSessionEnded={() => setSession({ phase: 'signedOut', notice: 'sessionEnded' })}
+            onLoggedOut={() => setSession({ phase: 'signedOut', notice: null })}
+          />
+        );
+      }
+      // Auditors (the audit permission and no monitoring one) get the audit log.
+      if (session.user.permissions.includes('audit') && !canMonitor(session.user.permissions)) {
+        return (
+          <AuditPage
             api={centerApi}
             user={session.user}
             onSessionEnded={() => setSession({ phase: 'signedOut', notice: 'sessionEnded' })}
