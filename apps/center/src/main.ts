@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, hashSecret, loadConfig, newSecret, onShutdown } from '@bsm/runtime';
 import { startCenter } from './app.js';
 import { CenterConfig } from './config.js';
+import { createDb, migrateToLatest } from './db/database.js';
 
 const USAGE = `usage:
   center [--config <file>]          start a center (config also from BSM_CENTER_CONFIG and BSM_CENTER__* variables)
   center check-config --config <f>  validate a config file and exit
+  center migrate --config <f>       bring the database schema up to date and exit (run as the database owner)
   center new-node-secret <nodeId>   make a node credential: prints the secret for the node and the line for the credentials file`;
 
 async function main(): Promise<void> {
@@ -33,6 +35,17 @@ async function main(): Promise<void> {
   const config = loadConfig(CenterConfig, { file: values.config, envPrefix: 'BSM_CENTER' });
   if (command === 'check-config') {
     console.log(`configuration of ${config.node.id} is valid`);
+    return;
+  }
+  if (command === 'migrate') {
+    // In production the center's own role may not change the schema (docs/audit.md): the owner migrates.
+    const db = createDb(config.database.url, 1);
+    try {
+      const applied = await migrateToLatest(db);
+      console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'the schema is up to date');
+    } finally {
+      await db.destroy();
+    }
     return;
   }
   if (command !== undefined) {

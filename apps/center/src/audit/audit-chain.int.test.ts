@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger } from '@bsm/runtime';
@@ -11,6 +11,7 @@ import { startTestPostgres, type TestPostgres } from '../../../../test/support/p
 import { createDb, migrateToLatest, migrator, type Db } from '../db/database.js';
 import { NodeRepository } from '../repositories/node.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
+import { AuditCopyRepository } from '../repositories/audit-copy.repository.js';
 import { verifyChain } from './verify.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
@@ -154,6 +155,41 @@ describe('the audit chain on real PostgreSQL', () => {
     ).not.toBe('nobody');
   });
 
+  it('gives a production center a role that appends to the trail and can neither change it nor lift the trigger', async () => {
+    // deploy/db/center-role.sql, as the owner would run it after migrating.
+    await sql.raw(readFileSync(join(REPO_ROOT, 'deploy/db/center-role.sql'), 'utf8')).execute(db);
+    await sql`ALTER ROLE bsm_center PASSWORD 'center-role-test'`.execute(db);
+    const roleUrl = new URL(url);
+    roleUrl.username = 'bsm_center';
+    roleUrl.password = 'center-role-test';
+    const asCenter = createDb(roleUrl.toString(), 2);
+    try {
+      // What a center does at start and at work: check the schema, write the trail, keep its cursors.
+      expect(await migrateToLatest(asCenter)).toEqual([]);
+      const written = await new AuditRepository(asCenter, CENTER, log).append({
+        actor: 'lin',
+        action: 'video.play',
+        target: 'fz-a.cam1',
+        outcome: 'success',
+      });
+      expect(written.seq).toBe(64);
+      await new AuditCopyRepository(asCenter).advanceCursor('fz', 10);
+      await expect(
+        asCenter.updateTable('audit_events').set({ actor: 'x' }).where('seq', '=', 64).execute(),
+      ).rejects.toThrow(/permission denied/);
+      await expect(asCenter.deleteFrom('audit_events').where('seq', '=', 64).execute()).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(
+        sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`.execute(asCenter),
+      ).rejects.toThrow(/must be owner/);
+      await expect(sql`SET session_replication_role = replica`.execute(asCenter)).rejects.toThrow(/permission denied/);
+      await expect(sql`DROP TABLE audit_events`.execute(asCenter)).rejects.toThrow(/must be owner/);
+    } finally {
+      await asCenter.destroy();
+    }
+  });
+
   it('audit:verify passes an intact log and names the altered, the removed and the reordered entry', async () => {
     const configFile = join(dir, 'center.yaml');
     writeFileSync(
@@ -166,7 +202,7 @@ describe('the audit chain on real PostgreSQL', () => {
     );
     const intact = await verifyCli('--config', configFile);
     expect(intact.code).toBe(0);
-    expect(intact.report).toMatchObject({ ok: true, entries: 63, firstProblem: null });
+    expect(intact.report).toMatchObject({ ok: true, entries: 64, firstProblem: null });
 
     const row = async (seq: number) =>
       (await db.selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow()) as {
