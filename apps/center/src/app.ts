@@ -87,6 +87,8 @@ export async function startCenter(config: CenterConfig, log: Logger): Promise<Ce
     const users = new UserRepository(db);
     const audit = new AuditRepository(db, config.node.id, log.child({ part: 'audit' }));
     const auditCopies = new AuditCopyRepository(db);
+    // Entries still queued (a viewer cut at shutdown) are written before the database closes.
+    closers.push(() => audit.idle());
     const self: NodeEntry = {
       id: config.node.id,
       parentId: null,

@@ -53,7 +53,7 @@ export const recordOf = (r: Selectable<AuditRecordsView>): AuditRecord => ({
  */
 export class AuditRepository {
   private readonly queue: Pending[] = [];
-  private draining = false;
+  private draining: Promise<void> | null = null;
   private readonly listeners: ((seq: number) => void)[] = [];
 
   constructor(
@@ -74,40 +74,53 @@ export class AuditRepository {
   append(entry: AuditEntry): Promise<AuditRecord> {
     return new Promise<AuditRecord>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      if (!this.draining) {
-        void this.drain();
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.draining) {
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      // An entry queued while the last batch was being committed.
+      if (this.queue.length > 0) {
+        this.kick();
       }
     });
   }
 
+  /** Resolves once every entry asked for so far is written (or has failed): the center waits for it before closing. */
+  async idle(): Promise<void> {
+    while (this.draining) {
+      await this.draining;
+    }
+  }
+
   private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        let stored: AuditRecord[];
-        try {
-          stored = await this.write(batch.map((p) => p.entry));
-        } catch (error) {
-          this.log.error(
-            {
-              err: error,
-              entries: batch.map((p) => ({ actor: p.entry.actor, action: p.entry.action, target: p.entry.target })),
-            },
-            'AUDIT TRAIL WRITE FAILED: these operations are not recorded',
-          );
-          const failure = new AuditWriteError(error);
-          batch.forEach((p) => p.reject(failure));
-          continue;
-        }
-        batch.forEach((p, i) => p.resolve(stored[i] as AuditRecord));
-        const head = stored.at(-1)?.seq ?? 0;
-        for (const listener of this.listeners) {
-          listener(head);
-        }
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      let stored: AuditRecord[];
+      try {
+        stored = await this.write(batch.map((p) => p.entry));
+      } catch (error) {
+        this.log.error(
+          {
+            err: error,
+            entries: batch.map((p) => ({ actor: p.entry.actor, action: p.entry.action, target: p.entry.target })),
+          },
+          'AUDIT TRAIL WRITE FAILED: these operations are not recorded',
+        );
+        const failure = new AuditWriteError(error);
+        batch.forEach((p) => p.reject(failure));
+        continue;
       }
-    } finally {
-      this.draining = false;
+      batch.forEach((p, i) => p.resolve(stored[i] as AuditRecord));
+      const head = stored.at(-1)?.seq ?? 0;
+      for (const listener of this.listeners) {
+        listener(head);
+      }
     }
   }
 
