@@ -32,7 +32,10 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
 export function migrator(db: Db): Migrator {
-  return new Migrator({ db, provider });
+  // Features are built on parallel branches whose migrations' timestamps interleave once merged: a
+  // database that already ran a later one must still get an earlier one that arrived with a merge
+  // (run in name order all the same; down undoes them in the order they ran).
+  return new Migrator({ db, provider, allowUnorderedMigrations: true });
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -1,5 +1,5 @@
 import type { AuditRecord, AuditQuery } from '@bsm/protocol';
-import type { Logger } from '@bsm/runtime';
+import { createLogger, type Logger } from '@bsm/runtime';
 import { sql, type Selectable } from 'kysely';
 import { nextEntry, type AuditEntry } from '../audit/chain.js';
 import type { Db } from '../db/database.js';
@@ -56,11 +56,37 @@ export class AuditRepository {
   private draining: Promise<void> | null = null;
   private readonly listeners: ((seq: number) => void)[] = [];
 
+  private readonly log: Logger;
+  private centerId: string | null;
+
+  /**
+   * `centerId` names the chain's owner; without it (a command-line tool that
+   * only has the database) it is the center the database belongs to.
+   */
   constructor(
     private readonly db: Db,
-    private readonly centerId: string,
-    private readonly log: Logger,
-  ) {}
+    centerId?: string,
+    log?: Logger,
+  ) {
+    this.centerId = centerId ?? null;
+    this.log = log ?? createLogger('audit');
+  }
+
+  private async owner(): Promise<string> {
+    if (this.centerId === null) {
+      const self = await this.db
+        .selectFrom('nodes')
+        .select('id')
+        .where('reported_by', 'is', null)
+        .where('kind', '=', 'center')
+        .executeTakeFirst();
+      if (!self) {
+        throw new Error('this database belongs to no center yet: the audit chain has no owner');
+      }
+      this.centerId = self.id;
+    }
+    return this.centerId;
+  }
 
   /** Called with the new head's `seq` after entries are committed (the uplink sends them on). */
   onAppended(listener: (seq: number) => void): void {
@@ -124,7 +150,8 @@ export class AuditRepository {
     }
   }
 
-  private write(entries: AuditEntry[]): Promise<AuditRecord[]> {
+  private async write(entries: AuditEntry[]): Promise<AuditRecord[]> {
+    const centerId = await this.owner();
     return this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext('bsm.audit_events'))`.execute(trx);
       const head = await trx
@@ -136,7 +163,7 @@ export class AuditRepository {
       const at = new Date();
       let prev: { seq: number; hash: string } | null = head ?? null;
       const rows = entries.map((e) => {
-        const next = nextEntry(this.centerId, prev, at, e);
+        const next = nextEntry(centerId, prev, at, e);
         prev = next;
         return next;
       });
@@ -152,7 +179,7 @@ export class AuditRepository {
             ip: r.ip,
             detail: JSON.stringify(r.detail),
             seq: r.seq,
-            center_id: this.centerId,
+            center_id: centerId,
             prev_hash: r.prevHash,
             hash: r.hash,
           })),
@@ -161,7 +188,7 @@ export class AuditRepository {
         .execute();
       const ids = new Map(inserted.map((r) => [r.seq, r.id]));
       return rows.map((r) => ({
-        source: this.centerId,
+        source: centerId,
         seq: r.seq,
         id: ids.get(r.seq) ?? 0,
         at: r.at,
