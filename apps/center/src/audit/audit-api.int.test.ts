@@ -131,6 +131,9 @@ describe('the audit API', () => {
   afterAll(async () => {
     await branch?.endAsync();
     await center?.close();
+    // pg's pool resolves end() before its sockets have closed; a server stopping under them makes an idle
+    // client emit an unhandled 'terminating connection' error. Let them close first.
+    await new Promise((r) => setTimeout(r, 300));
     await pgServer?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
