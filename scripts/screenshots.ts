@@ -93,6 +93,19 @@ try {
   await settle(1500);
   await wall.screenshot({ path: out('alarm-console.png') });
   await staff.screenshot({ path: out('branch-panel.png') });
+
+  // The provincial auditor reads the Fuzhou center's copy of its trail: the watching and handling above in it.
+  const auditor = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+  await auditor.goto(l1);
+  await auditor.getByTestId('login-username').fill('fj-auditor');
+  await auditor.getByTestId('login-password').fill(password);
+  await auditor.getByTestId('login-submit').click();
+  await auditor.locator('[data-testid="audit-page"][data-load="ready"]').waitFor();
+  await auditor.locator('[data-testid="audit-source"] option[value="fz"]').waitFor({ state: 'attached' });
+  await auditor.getByTestId('audit-source').selectOption('fz');
+  await auditor.locator('[data-testid="audit-page"][data-source="fz"][data-load="ready"]').waitFor();
+  await settle(1000);
+  await auditor.screenshot({ path: out('audit-log.png') });
 } finally {
   await browser.close();
 }

@@ -11,6 +11,7 @@ import type {
   BranchPanelResponse,
   PanelZone,
 } from '@bsm/protocol';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
@@ -268,6 +269,26 @@ describe('alarm handling across the tiers', () => {
     expect((await city.viewer.post(`/api/branches/hb/zones/${zone}/arm`, { armed: true, code: '2468' })).status).toBe(
       403,
     );
+
+    // Every press and every arming, done or refused, is in the city center's audit trail; the code never is.
+    const client = new pg.Client({ connectionString: net.centers.get('hc')?.databaseUrl ?? '' });
+    await client.connect();
+    const trail = (
+      await client.query<{ actor: string; action: string; outcome: string; detail: Record<string, unknown> }>(
+        "SELECT actor, action, outcome, detail FROM audit_events WHERE action LIKE 'panel.%' ORDER BY seq",
+      )
+    ).rows;
+    await client.end();
+    expect(trail.map((r) => [r.actor, r.action, r.outcome])).toEqual([
+      ['hc-op', 'panel.panic', 'failure'],
+      ['hb-staff', 'panel.duress', 'success'],
+      ['hb-staff', 'panel.disarm', 'failure'],
+      ['hb-staff', 'panel.disarm', 'success'],
+      ['hc-viewer', 'panel.arm', 'failure'],
+    ]);
+    expect(trail[1]?.detail).toMatchObject({ alarmId });
+    expect(trail[2]?.detail).toMatchObject({ zone: hall?.zone, error: 'wrong_code' });
+    expect(JSON.stringify(trail)).not.toContain('2468');
   });
 
   it('raises device-offline about a branch whose agent vanished, within 30 s, and marks it restored when it returns', async () => {

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import pg from 'pg';
 import { signIn, startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
 import type { ApiError, PlayResponse } from '@bsm/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,5 +255,58 @@ describe('live video from a branch camera to an officer', () => {
     } finally {
       viewers.forEach((v) => v.stream.stop());
     }
+  });
+
+  it('records who watched which camera when: every play request, each viewer start and end, and PTZ', async () => {
+    type Row = {
+      actor: string | null;
+      action: string;
+      target: string | null;
+      outcome: string;
+      detail: Record<string, unknown>;
+    };
+    const trail = async (center: string): Promise<Row[]> => {
+      const client = new pg.Client({ connectionString: net.centers.get(center)?.databaseUrl ?? '' });
+      await client.connect();
+      try {
+        return (
+          await client.query<Row>(
+            "SELECT actor, action, target, outcome, detail FROM audit_events WHERE action LIKE 'video.%' OR action LIKE 'ptz.%' ORDER BY seq",
+          )
+        ).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    const city = await trail('vc');
+    const of = (action: string, target: string, outcome = 'success') =>
+      city.filter((r) => r.action === action && r.target === target && r.outcome === outcome);
+    // The officer's first request, granted as the sub-stream; the third stream refused with the link's reason.
+    expect(of('video.play', 'vb.cam-counter')[0]).toMatchObject({
+      actor: 'vc-op',
+      detail: { profile: 'sub', purpose: 'live', granted: 'sub' },
+    });
+    expect(of('video.play', 'vb.cam-hall', 'failure')[0]).toMatchObject({
+      actor: 'vc-op',
+      detail: { error: 'link_full', status: 409 },
+    });
+    expect(of('video.play', 'vb.cam-vault').map((r) => r.detail.purpose)).toContain('alarm');
+    // The player (ffmpeg) that watched the counter camera: when it started and how long it stayed.
+    const start = of('video.view.start', 'vb.cam-counter').find((r) => r.actor === 'vc-op');
+    const end = of('video.view.end', 'vb.cam-counter').find((r) => r.actor === 'vc-op');
+    expect(start?.detail).toMatchObject({ profile: 'sub', protocol: 'flv' });
+    expect(end?.detail.seconds).toEqual(expect.any(Number));
+    // The provincial relay is a viewer at the city center, on behalf of the provincial officer.
+    expect(
+      of('video.play', 'vb.cam-counter').some((r) => r.actor === 'center:vp' && r.detail.heldBy === 'vp-op@vp'),
+    ).toBe(true);
+    expect(of('video.view.start', 'vb.cam-counter').some((r) => r.actor === 'center:vp')).toBe(true);
+    // PTZ, done and refused.
+    expect(of('ptz.move', 'vb.cam-hall').map((r) => r.detail.action)).toEqual(['left', 'stop']);
+    expect(of('ptz.move', 'vb.cam-counter', 'failure')[0]?.detail).toMatchObject({ error: 'no_ptz' });
+    // And the provincial center holds its own officer's request.
+    expect(
+      (await trail('vp')).some((r) => r.action === 'video.play' && r.actor === 'vp-op' && r.outcome === 'success'),
+    ).toBe(true);
   });
 });

@@ -26,6 +26,11 @@ import { createDb, migrateToLatest } from './db/database.js';
 import { AlarmEventRepository } from './repositories/alarm-event.repository.js';
 import { AlarmRepository, freshHandling } from './repositories/alarm.repository.js';
 import { AuditRepository } from './repositories/audit.repository.js';
+import { AuditCopyRepository } from './repositories/audit-copy.repository.js';
+import { auditedAction } from './audit/audited.js';
+import { AuditCopies } from './audit/audit-copies.js';
+import { AuditService } from './audit/audit-service.js';
+import { AuditUplink } from './audit/audit-uplink.js';
 import { NodeRepository } from './repositories/node.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AlarmHandling } from './services/alarm-handling.js';
@@ -95,7 +100,10 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     });
     const alarmEvents = new AlarmEventRepository(db);
     const users = new UserRepository(db);
-    const audit = new AuditRepository(db);
+    const audit = new AuditRepository(db, config.node.id, log.child({ part: 'audit' }));
+    const auditCopies = new AuditCopyRepository(db);
+    // Entries still queued (a viewer cut at shutdown) are written before the database closes.
+    closers.push(() => audit.idle());
     const self: NodeEntry = {
       id: config.node.id,
       parentId: null,
@@ -169,6 +177,39 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
         )
       : null;
 
+    // The audit chain and the copies held here go up to the parent, each from where it last acknowledged.
+    const auditUplink = uplink
+      ? new AuditUplink({
+          selfId: config.node.id,
+          chain: (source, after, limit) => audit.chain(source, after, limit),
+          copiedSources: async () => (await auditCopies.heads()).map((h) => h.source),
+          cursor: (source) => auditCopies.cursor(source),
+          advance: (source, upTo) => auditCopies.advanceCursor(source, upTo),
+          send: (batch) => uplink.publishAudit(batch),
+          log: log.child({ part: 'audit-up' }),
+        })
+      : null;
+    audit.onAppended(() => auditUplink?.wake(config.node.id));
+    closers.push(() => auditUplink?.close());
+    const copies = new AuditCopies({
+      selfId: config.node.id,
+      repo: auditCopies,
+      routeTo: (id) => index.routeTo(id),
+      kindOf: (id) => index.get(id)?.kind,
+      ack: (child, ack) => bus.publishDown(child, 'audit-ack', ack),
+      copied: (source) => auditUplink?.wake(source),
+      log: log.child({ part: 'audit-copies' }),
+    });
+    const auditService = new AuditService({
+      selfId: config.node.id,
+      selfName: config.node.name,
+      own: audit,
+      copies: auditCopies,
+      isWithin: (id, root) => index.isWithin(id, root),
+      nameOf: (id) => index.nameOf(id),
+      log: log.child({ part: 'audit' }),
+    });
+
     // socket.io takes over the server's request listeners present when it attaches, keeping
     // /socket.io/ to itself; so the API's listener must exist first (it is filled in below).
     let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
@@ -207,6 +248,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       events: alarmEvents,
       index,
       log: log.child({ part: 'handling' }),
+      audit,
       alarmUpdated: (view) => realtime.alarmUpdated(view),
       sendUp: (batch) => uplink?.publishEvents(batch) ?? false,
       sendDown: (child, batch) => {
@@ -215,21 +257,27 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       },
       ackChild: (child, upTo) => bus.publishDown(child, 'ack', { ids: [], refused: [], eventsUpTo: upTo }),
       ackParent: (upTo) => uplink?.publishEventAck(upTo),
-      ptzPreset: async (cameraId, preset, alarmId) => {
-        const camera = await nodes.cameraById(cameraId);
-        if (!camera) {
-          throw new Error(`linkage names an unknown camera ${cameraId}`);
-        }
-        const reply = await router.send(
-          camera.nodeId,
-          'ptz.preset',
-          { cameraId, op: 'goto', preset },
-          { issuedBy: `linkage:${alarmId}`, timeoutMs: 10_000 },
-        );
-        if (!reply.ok) {
-          throw new Error(reply.error?.message ?? 'the camera did not move');
-        }
-      },
+      ptzPreset: (cameraId, preset, alarmId) =>
+        auditedAction(
+          audit,
+          log,
+          { actor: null, action: 'ptz.preset', target: cameraId, detail: { op: 'goto', preset, linkage: alarmId } },
+          async () => {
+            const camera = await nodes.cameraById(cameraId);
+            if (!camera) {
+              throw new Error(`linkage names an unknown camera ${cameraId}`);
+            }
+            const reply = await router.send(
+              camera.nodeId,
+              'ptz.preset',
+              { cameraId, op: 'goto', preset },
+              { issuedBy: `linkage:${alarmId}`, timeoutMs: 10_000 },
+            );
+            if (!reply.ok) {
+              throw new Error(reply.error?.message ?? 'the camera did not move');
+            }
+          },
+        ),
     });
     closers.push(() => handling.close());
 
@@ -296,6 +344,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
           nodes,
           index,
           log,
+          audit,
           send: (target, name, args, issuedBy): Promise<CommandReply> =>
             router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
         })
@@ -340,6 +389,8 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
             sso.sendTrust(publisher).catch((error: unknown) => log.error({ err: error }, 'trust to a child failed'));
           }
         },
+        auditRefusal: (publisher, source) => copies.refusal(publisher, source),
+        auditEntries: (publisher, batch) => copies.receive(publisher, batch),
       },
     });
     bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
@@ -365,6 +416,8 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       uplink.onRevoke((message) => {
         sso.revokeFromParent(message).catch((error: unknown) => log.error({ err: error }, 'revocation failed'));
       });
+      uplink.onConnected(() => auditUplink?.reconnected());
+      uplink.onAuditAcked((ack) => auditUplink?.acked(ack.source, ack.upTo));
     }
 
     // Backups run on their own connection and schedule; a failing one is logged and reported, never fatal.
@@ -376,7 +429,9 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
         {
           ...(opts.backupStartDelayMs === undefined ? {} : { startDelayMs: opts.backupStartDelayMs }),
           // An important system event (SPEC S8): each backup, good or failed, in the audit trail.
-          onResult: (outcome) => audit.append(backupAuditEntry(outcome)),
+          onResult: async (outcome) => {
+            await audit.append(backupAuditEntry(outcome));
+          },
         },
       );
     } else {
@@ -408,6 +463,9 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
           flagged: { ...ingest.stats.flagged },
         },
         backup: backups?.status() ?? DISABLED_BACKUP_HEALTH,
+        audit: database
+          ? await auditService.health(uplink !== null)
+          : { lastSeq: 0, pendingUp: uplink ? -1 : null, breaks: 0 },
       };
     };
 
@@ -416,6 +474,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       alarms,
       index,
       log: log.child({ part: 'branch-panel' }),
+      audit,
       send: (target, name, args, issuedBy) => router.send(target, name, args, { issuedBy, timeoutMs: 10_000 }),
     });
     api = createApi({
@@ -428,10 +487,11 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       index,
       log,
       health,
+      audit: auditService,
       live,
       onLogout: (session) => sso.sessionsEnded([session.tokenHash]),
       sso,
-      audit,
+      auditLog: audit,
       userAdmin: new UserAdmin({
         users,
         audit,
@@ -452,6 +512,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     // The console's address goes up with this center's catalog, for single sign-on from the centers above.
     await nodes.upsertSelf({ ...self, consoleUrl: httpUrl });
     if (uplink) {
+      await auditUplink?.start();
       uplink.start();
       closers.push(() => uplink.stop());
     }

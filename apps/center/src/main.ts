@@ -6,12 +6,13 @@ import { startCenter } from './app.js';
 import { restoreBackup, verifyBackup } from './backup/restore.js';
 import { backupAuditEntry, backupOnce } from './backup/scheduler.js';
 import { CenterConfig } from './config.js';
-import { createDb } from './db/database.js';
+import { createDb, migrateToLatest } from './db/database.js';
 import { AuditRepository, type AuditEntry } from './repositories/audit.repository.js';
 
 const USAGE = `usage:
   center [--config <file>]          start a center (config also from BSM_CENTER_CONFIG and BSM_CENTER__* variables)
   center check-config --config <f>  validate a config file and exit
+  center migrate --config <f>       bring the database schema up to date and exit (run as the database owner)
   center new-node-secret <nodeId>   make a node credential: prints the secret for the node and the line for the credentials file
   center backup --config <f>        back the center's database up now into backup.dir (then retention); prints the file
   center restore --config <f> --from <backup> [--database-url <url>] [--force]
@@ -124,6 +125,17 @@ async function main(): Promise<void> {
       `restored ${r.tables} tables, ${r.rows} rows (${r.method}) into ${redact(databaseUrl)} in ${r.durationMs} ms` +
         (r.manifest.center === config.node.id ? '' : ` — note: the backup is of center ${r.manifest.center}`),
     );
+    return;
+  }
+  if (command === 'migrate') {
+    // In production the center's own role may not change the schema (docs/audit.md): the owner migrates.
+    const db = createDb(config.database.url, 1);
+    try {
+      const applied = await migrateToLatest(db);
+      console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'the schema is up to date');
+    } finally {
+      await db.destroy();
+    }
     return;
   }
   if (command !== undefined) {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiRequestError } from './api/api-request-error';
 import { centerApi } from './api/center-api';
+import { AuditPage } from './pages/AuditPage';
 import { BranchPanelPage } from './pages/BranchPanelPage';
 import { NoAccessPage } from './pages/NoAccessPage';
 import { screenFor } from './pages/screen-for';
@@ -70,7 +71,8 @@ export function App() {
       const loggedOut = (): void => setSession({ phase: 'signedOut', notice: null });
       const props = { api: centerApi, user: session.user, onSessionEnded: ended, onLoggedOut: loggedOut };
       // The screen follows what the user may do: officers get the monitoring console, branch staff their
-      // panel, security administrators the user administration; none of them sees the others' screens.
+      // panel, security administrators the user administration, auditors the audit log; none of them sees
+      // the others' screens.
       switch (screenFor(session.user.permissions)) {
         case 'console':
           return <MapWallPage {...props} />;
@@ -78,6 +80,8 @@ export function App() {
           return <BranchPanelPage {...props} />;
         case 'users':
           return <UserAdminPage {...props} />;
+        case 'audit':
+          return <AuditPage {...props} />;
         case 'none':
           return <NoAccessPage {...props} />;
       }

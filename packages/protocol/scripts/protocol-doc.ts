@@ -14,6 +14,8 @@ import {
   DOWN_MESSAGES,
   MAX_PAYLOAD_BYTES,
   MAX_SMALL_PAYLOAD_BYTES,
+  AUDIT_GENESIS_HASH,
+  AUDIT_LIMITS,
   SOCKET_PATH,
   TOPIC_ROOT,
   UP_DELIVERY,
@@ -110,6 +112,17 @@ position after the last one. The parent stores them (deduplicated by \`id\`) and
     text: `The child stored the parent's \`down/event\` batches up to the parent's position \`upTo\`; the parent does not
 send them again.`,
   },
+  audit: {
+    by: 'a center, to its parent',
+    text: `Consecutive entries of one audit chain (see [Audit trail](#audit-trail-hash-chains-copied-upward)), oldest
+first: the publisher's own chain (\`source\` is the publisher) or the copy it holds of a center below it. The
+publisher sends each chain from the position its parent last acknowledged, one batch in flight per chain, within the
+payload limit (an entry's \`detail\` is at most ${AUDIT_LIMITS.detailBytes} bytes of JSON, so every entry fits); an unacknowledged batch
+goes again after a timeout or a reconnect. The parent accepts a chain only from the child it is, or from a center
+below that child; it stores every entry, deduplicated by (\`source\`, \`seq\`), checks the chain as it arrives (the
+hash of each entry, its link to the entry before it, no missing positions, no second version of a stored position),
+records and logs any break, and answers with \`down/audit-ack\`.`,
+  },
 };
 
 const DOWN_TEXT: Record<DownKind, { by: string; text: string }> = {
@@ -146,6 +159,12 @@ the parent, for a child that was away when they ended.`,
     text: `Sessions that ended at or above the parent (logout, revocation), by issuing center and session id. The
 child ends every session opened with a ticket of one of them, closes those consoles, and passes the list (with its
 own ended sessions) on to its child centers.`,
+  },
+  'audit-ack': {
+    by: 'a center, to a child center that sent it audit entries',
+    text: `The parent stored the chain of \`source\` up to \`seq\` \`upTo\` (the last entry of the batch it answers).
+The child moves its stored cursor for that chain there and never sends those entries again; after a reconnect it
+resends from the cursor.`,
   },
 };
 
@@ -296,6 +315,7 @@ enough to implement a branch agent (for example on a DVR/NVR) without reading ou
 - [Commands: down the tree and back](#commands-down-the-tree-and-back)
 - [Alarm handling: the same state on every tier](#alarm-handling-the-same-state-on-every-tier)
 - [Catalog: full, delta, resync](#catalog-full-delta-resync)
+- [Audit trail: hash chains copied upward](#audit-trail-hash-chains-copied-upward)
 - [Messages](#messages)
 - [Commands](#commands)
 - [Console events (socket.io)](#console-events-socketio)
@@ -384,6 +404,18 @@ A node publishes a full catalog on its first connection and whenever it is asked
 for every change after that. Each catalog carries the publisher's \`revision\`; a delta also carries the
 \`baseRevision\` it builds on. A receiver that holds another revision than a delta's \`baseRevision\` does not guess:
 it sends \`catalog.resync\` and waits for a full catalog.
+
+## Audit trail: hash chains copied upward
+
+Every center keeps its audit trail (authentications, permission changes, data operations, reads included) as one
+**hash chain**: entry \`seq\` (from 1, without holes) carries \`prevHash\`, the \`hash\` of entry \`seq − 1\`
+(\`${AUDIT_GENESIS_HASH.slice(0, 8)}…\`, 64 zeros, for the first), and its own \`hash\`: SHA-256 of the UTF-8 text of
+the JSON array \`["bsm-audit-v1", source, seq, at, actor, action, target, outcome, ip, detail, prevHash]\`, written
+without spaces and with the keys of \`detail\` sorted at every level; \`at\` is ISO 8601 in UTC with milliseconds
+(\`2025-11-20T01:58:40.612Z\`), absent texts are \`null\`. Changing, removing or moving an entry breaks the chain from
+there on. Each child center copies its chain, and the copies it holds of the centers below it, to its parent with
+\`up/audit\`, acknowledged per chain with \`down/audit-ack\`; so the provincial center holds every chain of the
+province, checked on arrival.
 `;
 
 /** The whole of `docs/protocol.md`. */

@@ -13,6 +13,7 @@ import { Alarm, LinkUsage, PanelZone, PtzAction, StreamProfileName, StreamPurpos
 import { AlarmType, NodeStateName, Role, Tier } from './vocabulary.js';
 import { EntityId, NodeId, Timestamp } from './ids.js';
 import { Permission } from './permissions.js';
+import { AUDIT_LIMITS, AuditOutcome, AuditProblemKind, AuditRecord } from './audit.js';
 
 /** Every error body of the REST API. `fields` lists validation problems of the request. */
 export const ApiError = z.strictObject({
@@ -261,6 +262,15 @@ export const HealthResponse = z.strictObject({
   }),
   /** Backups of this center's database; a failed backup does not make the center unhealthy (`ok`). */
   backup: BackupHealth,
+  /** The audit trail: this center's chain, what its parent has not yet acknowledged, breaks found in copies from below. */
+  audit: z.strictObject({
+    /** Last entry of this center's own chain (0: empty). */
+    lastSeq: z.number().int().nonnegative(),
+    /** Entries (own and copies) not yet acknowledged by the parent; null without a parent, -1 while the database is down. */
+    pendingUp: z.number().int().nullable(),
+    /** Breaks found in the copies of child centers' chains (see GET /api/audit/sources). */
+    breaks: z.number().int().nonnegative(),
+  }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
@@ -413,3 +423,84 @@ export type OrgNode = z.infer<typeof OrgNode>;
 /** GET /api/org — the nodes within the administrator's jurisdiction. */
 export const OrgResponse = z.strictObject({ nodes: z.array(OrgNode) });
 export type OrgResponse = z.infer<typeof OrgResponse>;
+const AuditText = (max: number) => z.string().trim().min(1).max(max);
+
+/** Filters of the audit trail, shared by the search and the export. */
+const AuditFilter = z.strictObject({
+  /** Whose chain: this center's own (default) or the copy of a center below it. */
+  source: NodeId.optional(),
+  /** Entries at or after this instant. */
+  from: Timestamp.optional(),
+  /** Entries before this instant. */
+  to: Timestamp.optional(),
+  /** Exactly this actor (a username, or `center:<id>`). */
+  actor: AuditText(AUDIT_LIMITS.actor).optional(),
+  /** Actions starting with this: `video.` matches every video operation, `auth.login` the logins. */
+  action: AuditText(AUDIT_LIMITS.action).optional(),
+  /** Targets starting with this: a branch id matches its cameras too. */
+  target: AuditText(AUDIT_LIMITS.target).optional(),
+  outcome: AuditOutcome.optional(),
+});
+
+const fromBeforeTo = (q: { from?: string | undefined; to?: string | undefined }): boolean =>
+  q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to);
+const FROM_BEFORE_TO = { message: '`from` must not be after `to`', path: ['from'] };
+
+/** GET /api/audit — one page of a chain, newest first (auditors: the `audit` permission). */
+export const AuditQuery = AuditFilter.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Page backwards: entries with a `seq` below this (the previous page's `nextCursor`). */
+  cursor: z.coerce.number().int().positive().optional(),
+}).refine(fromBeforeTo, FROM_BEFORE_TO);
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditListResponse = z.strictObject({
+  source: NodeId,
+  entries: z.array(AuditRecord),
+  /** `cursor` of the next (older) page; null on the last one. */
+  nextCursor: z.number().int().positive().nullable(),
+});
+export type AuditListResponse = z.infer<typeof AuditListResponse>;
+
+export const AUDIT_EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export const AuditExportFormat = z.enum(AUDIT_EXPORT_FORMATS);
+export type AuditExportFormat = z.infer<typeof AuditExportFormat>;
+
+/**
+ * GET /api/audit/export — the matching entries, oldest first, with `seq` and
+ * both hashes, as a download that `npm run audit:verify -- --file` checks
+ * offline: NDJSON (one `AuditRecord` a line) or CSV (the same columns).
+ */
+export const AuditExportQuery = AuditFilter.extend({
+  format: AuditExportFormat.default('ndjson'),
+}).refine(fromBeforeTo, FROM_BEFORE_TO);
+export type AuditExportQuery = z.infer<typeof AuditExportQuery>;
+
+/** A break found in a copy of a child's chain as it arrived. */
+export const AuditBreak = z.strictObject({
+  source: NodeId,
+  seq: z.number().int().positive(),
+  kind: AuditProblemKind,
+  message: z.string(),
+  detectedAt: Timestamp,
+});
+export type AuditBreak = z.infer<typeof AuditBreak>;
+
+/** One chain held at this center: its own, or the copy of a center below it. */
+export const AuditSource = z.strictObject({
+  source: NodeId,
+  name: z.string(),
+  own: z.boolean(),
+  lastSeq: z.number().int().nonnegative(),
+  lastAt: Timestamp.nullable(),
+  breaks: z.number().int().nonnegative(),
+});
+export type AuditSource = z.infer<typeof AuditSource>;
+
+/** GET /api/audit/sources — the chains an auditor may search here, and the breaks found in copies. */
+export const AuditSourcesResponse = z.strictObject({
+  self: NodeId,
+  sources: z.array(AuditSource),
+  breaks: z.array(AuditBreak),
+});
+export type AuditSourcesResponse = z.infer<typeof AuditSourcesResponse>;

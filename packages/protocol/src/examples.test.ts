@@ -43,6 +43,12 @@ describe('protocol examples', () => {
     expect(reply.from).toBe(command.target);
     expect(ack.ids).toContain(alarm.id);
     expect(Date.parse(command.expiresAt)).toBeGreaterThan(Date.parse(command.issuedAt));
+    // An audit batch is consecutive entries of one chain, linked; the ack names the batch's chain and last seq.
+    const { audit } = UP_EXAMPLES;
+    expect(audit.source).toBe(EXAMPLE_TOPIC_NODE.up.audit);
+    expect(audit.entries.map((e) => e.seq)).toEqual([41, 42]);
+    expect(audit.entries[1]?.prevHash).toBe(audit.entries[0]?.hash);
+    expect(DOWN_EXAMPLES['audit-ack']).toEqual({ source: audit.source, upTo: 42 });
     // Publishers name themselves.
     expect(catalog.publisher).toBe(EXAMPLE_TOPIC_NODE.up.catalog);
     expect(states.publisher).toBe(EXAMPLE_TOPIC_NODE.up.states);

@@ -250,6 +250,38 @@ export const UP_EXAMPLES: { readonly [K in UpKind]: UpMessage<K> } = {
   },
 
   'event-ack': { upTo: 9_377 },
+
+  audit: {
+    source: CENTER,
+    entries: [
+      {
+        seq: 41,
+        id: 1_207,
+        at: '2025-11-20T01:58:40.612Z',
+        actor: 'lin.wei',
+        action: 'video.play',
+        target: 'fz-wuyi.cam03',
+        outcome: 'success',
+        ip: '10.12.3.41',
+        detail: { profile: 'sub', purpose: 'live', granted: 'sub', kbps: 384 },
+        prevHash: '105b1107512efd67908b43795060a8a0bad6d05f4057497cdcad50fc730257d3',
+        hash: '3d46be7aa68b973c977e976e7eb8e08a14df6b06ee55b96f73c9bd01d3a5762d',
+      },
+      {
+        seq: 42,
+        id: 1_208,
+        at: '2025-11-20T02:03:12.090Z',
+        actor: 'lin.wei',
+        action: 'video.view.end',
+        target: 'fz-wuyi.cam03',
+        outcome: 'success',
+        ip: '10.12.3.41',
+        detail: { profile: 'sub', seconds: 271 },
+        prevHash: '3d46be7aa68b973c977e976e7eb8e08a14df6b06ee55b96f73c9bd01d3a5762d',
+        hash: '8b957740e34cfa9a6a30a6712081286e2815af06a7d8a44531fb38ef92534349',
+      },
+    ],
+  },
 };
 
 export const DOWN_EXAMPLES: { readonly [K in DownKind]: DownMessage<K> } = {
@@ -296,6 +328,7 @@ export const DOWN_EXAMPLES: { readonly [K in DownKind]: DownMessage<K> } = {
   revoke: {
     sessions: [{ issuer: 'fj', session: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d' }],
   },
+  'audit-ack': { source: CENTER, upTo: 42 },
 };
 
 /** The node whose topic each example is published under (`bsm/v1/<node>/up|down/<kind>`). */
@@ -309,6 +342,7 @@ export const EXAMPLE_TOPIC_NODE: { readonly up: Record<UpKind, string>; readonly
     reply: BRANCH,
     event: CENTER,
     'event-ack': CENTER,
+    audit: CENTER,
   },
-  down: { command: BRANCH, ack: BRANCH, event: CENTER, trust: CENTER, revoke: CENTER },
+  down: { command: BRANCH, ack: BRANCH, event: CENTER, trust: CENTER, revoke: CENTER, 'audit-ack': CENTER },
 };

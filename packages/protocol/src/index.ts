@@ -12,3 +12,4 @@ export * from './permissions.js';
 export * from './access.js';
 export * from './password-policy.js';
 export * from './sso.js';
+export * from './audit.js';

@@ -290,6 +290,8 @@ export const COMMAND_ERROR_CODES = {
   unknown_zone: 'The alarm panel has no such zone.',
   wrong_code: 'The arming code is wrong.',
   no_arm_code: 'The branch has no arming code configured, so zones cannot be armed or disarmed remotely.',
+  audit_unavailable:
+    'The center cannot write its audit trail now, so it hands out no video: every data read is recorded before it is served.',
 } as const satisfies Record<string, string>;
 export type CommandErrorCode = keyof typeof COMMAND_ERROR_CODES;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Catalog } from './catalog.js';
 import { NodeId } from './ids.js';
 import { AlarmEventBatch, EventAck } from './alarm-workflow.js';
+import { AuditAck, AuditBatch } from './audit.js';
 import { Alarm, AlarmAck, Command, CommandReply, PatrolReport, StatesMessage, StatusMessage } from './messages.js';
 import { RevokeMessage, TrustMessage } from './sso.js';
 
@@ -19,6 +20,8 @@ export const UP_MESSAGES = {
   event: AlarmEventBatch,
   /** A child center's receipt of the parent's `down/event` batches. */
   'event-ack': EventAck,
+  /** Entries of an audit chain, from a child center: its own, or a copy it holds of a center below it. */
+  audit: AuditBatch,
 } as const;
 
 /** Messages a center publishes to one node below it, under `bsm/v1/<nodeId>/down/<kind>`. */
@@ -31,6 +34,8 @@ export const DOWN_MESSAGES = {
   trust: TrustMessage,
   /** Child centers only: sessions ended above; the sessions their tickets opened end too. */
   revoke: RevokeMessage,
+  /** The parent stored a child's `up/audit` entries of one chain up to a `seq`. */
+  'audit-ack': AuditAck,
 } as const;
 
 export type UpKind = keyof typeof UP_MESSAGES;
@@ -48,6 +53,7 @@ export const UP_DELIVERY: Record<UpKind, { qos: 0 | 1; retain: boolean }> = {
   reply: { qos: 1, retain: false },
   event: { qos: 1, retain: false },
   'event-ack': { qos: 1, retain: false },
+  audit: { qos: 1, retain: false },
 };
 export const DOWN_DELIVERY: Record<DownKind, { qos: 0 | 1; retain: boolean }> = {
   command: { qos: 1, retain: false },
@@ -55,6 +61,7 @@ export const DOWN_DELIVERY: Record<DownKind, { qos: 0 | 1; retain: boolean }> = 
   event: { qos: 1, retain: false },
   trust: { qos: 1, retain: false },
   revoke: { qos: 1, retain: false },
+  'audit-ack': { qos: 1, retain: false },
 };
 
 export const upTopic = (nodeId: string, kind: UpKind): string => `${TOPIC_ROOT}/${nodeId}/up/${kind}`;

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
 import { AuthError } from '../auth/auth.service.js';
+import { AuditWriteError } from '../repositories/audit.repository.js';
 
 /** An error the client caused, with the status and code it gets back. */
 export class HttpError extends Error {
@@ -44,6 +45,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         message: err.message,
         ...(err.fields ? { fields: err.fields } : {}),
         ...(err.link ? { link: err.link } : {}),
+      });
+      return;
+    }
+    if (err instanceof AuditWriteError) {
+      // Sign-ins and data reads are not done without their audit entry (the trail logged the failure loudly).
+      sendError(res, 503, {
+        code: 'audit_unavailable',
+        message: 'the audit trail cannot be written now; try again later',
       });
       return;
     }

@@ -44,6 +44,8 @@ import { z } from 'zod';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuthService, Session, SignedIn } from '../auth/auth.service.js';
 import type { SingleSignOn } from '../auth/sso.service.js';
+import type { AuditService } from '../audit/audit-service.js';
+import { auditRoutes } from './audit-routes.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { AlarmHandling } from '../services/alarm-handling.js';
@@ -73,11 +75,14 @@ export interface ApiDeps {
   index: NodeIndex;
   log: Logger;
   health: () => Promise<HealthResponse>;
+  /** Searching and exporting the audit trail (auditors). */
+  audit: AuditService;
   /** Live video; null when this center runs without a media server. */
   live: LiveVideo | null;
   onLogout: (session: Session) => void;
   userAdmin: UserAdmin;
-  audit: AuditRepository;
+  /** This center's audit chain, for entries the API writes itself (refused administration). */
+  auditLog: AuditRepository;
   sso: SingleSignOn;
 }
 
@@ -309,7 +314,7 @@ export function createApi(deps: ApiDeps): express.Express {
     const id = parseOr400(AlarmId, req.params.id, 'alarm id');
     const body = parseOr400(AlarmActionRequest, req.body, 'alarm action');
     await visibleAlarm(session, id);
-    const view = await deps.handling.act(session.user, id, body);
+    const view = await deps.handling.act(session.user, id, body, { ip: clientIp(req) });
     deps.log.info({ alarmId: id, action: body.action, user: session.user.username }, 'alarm action');
     res.json(view);
   });
@@ -324,7 +329,8 @@ export function createApi(deps: ApiDeps): express.Express {
     const session = sessionOf(req);
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     const body = parseOr400(PanicRequest, req.body, 'panic request');
-    res.status(201).json((await deps.branchPanel.panic(session.user, id, body.type)) satisfies PanicResponse);
+    const raised = await deps.branchPanel.panic(session.user, id, body.type, { ip: clientIp(req) });
+    res.status(201).json(raised satisfies PanicResponse);
   });
 
   app.post('/api/branches/:id/zones/:zone/arm', guard('POST /api/branches/:id/zones/:zone/arm'), async (req, res) => {
@@ -332,7 +338,7 @@ export function createApi(deps: ApiDeps): express.Express {
     const id = parseOr400(NodeId, req.params.id, 'branch id');
     const zone = parseOr400(z.string().min(1).max(40), req.params.zone, 'zone');
     const body = parseOr400(ArmRequest, req.body, 'arming request');
-    const result = await deps.branchPanel.arm(session.user, id, zone, body.armed, body.code);
+    const result = await deps.branchPanel.arm(session.user, id, zone, body.armed, body.code, { ip: clientIp(req) });
     deps.log.info({ branch: id, zone, armed: body.armed, user: session.user.username }, 'zone arming changed');
     res.json(result);
   });
@@ -349,14 +355,14 @@ export function createApi(deps: ApiDeps): express.Express {
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PlayRequest, req.body ?? {}, 'play request');
     requirePermission(session, [body.purpose === 'playback' ? 'playback' : 'live'], `${body.purpose} video`);
-    res.json((await liveVideo().play(session.user, cameraId, body)) satisfies PlayResponse);
+    res.json((await liveVideo().play(session.user, cameraId, body, { ip: clientIp(req) })) satisfies PlayResponse);
   });
 
   app.post('/api/cameras/:id/ptz', guard('POST /api/cameras/:id/ptz'), async (req, res) => {
     const session = sessionOf(req);
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PtzRequest, req.body, 'PTZ request');
-    await liveVideo().ptz(session.user, cameraId, body);
+    await liveVideo().ptz(session.user, cameraId, body, { ip: clientIp(req) });
     res.status(204).end();
   });
 
@@ -372,7 +378,7 @@ export function createApi(deps: ApiDeps): express.Express {
       await run();
     } catch (error) {
       if (error instanceof HttpError) {
-        await deps.audit.append({
+        await deps.auditLog.append({
           actor: sessionOf(req).user.username,
           action,
           target,
@@ -441,6 +447,11 @@ export function createApi(deps: ApiDeps): express.Express {
       res.status(204).end();
     });
   });
+  // The auditors' routes live in their own router; their rules are in the one table like every other route.
+  app.get('/api/audit', guard('GET /api/audit'));
+  app.get('/api/audit/export', guard('GET /api/audit/export'));
+  app.get('/api/audit/sources', guard('GET /api/audit/sources'));
+  app.use('/api/audit', auditRoutes({ audit: deps.audit, log: deps.log, clientIp }));
 
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
 

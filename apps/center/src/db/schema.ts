@@ -202,15 +202,74 @@ export interface TrustedIssuersTable {
   received_at: Generated<Timestamp>;
 }
 
+/** This center's audit chain: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). */
 export interface AuditEventsTable {
-  id: Generated<string>;
-  at: Generated<Timestamp>;
+  id: Generated<number>;
+  at: Timestamp;
   actor: string | null;
   action: string;
   target: string | null;
   outcome: 'success' | 'failure';
   ip: string | null;
-  detail: ColumnType<unknown, string, string>;
+  detail: Json<Record<string, unknown>>;
+  /** Position in the chain, from 1, without holes. */
+  seq: number;
+  /** The center whose chain this is (covered by the hash). */
+  center_id: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Chains of the centers below, as they sent them (append-only). */
+export interface AuditCopiesTable {
+  source: string;
+  seq: number;
+  /** The entry's row id at its source. */
+  source_id: number;
+  at: Timestamp;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  detail: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+  /** The direct child that delivered it. */
+  received_from: string;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** What was found wrong in a copy as it arrived (append-only). */
+export interface AuditBreaksTable {
+  id: Generated<number>;
+  source: string;
+  seq: number;
+  kind: string;
+  message: string;
+  detected_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** How far the parent has acknowledged each chain this center sends up. */
+export interface AuditCursorsTable {
+  source: string;
+  acked_seq: number;
+}
+
+/** Our own chain and the copies, as one (read-only view). */
+export interface AuditRecordsView {
+  source: string;
+  seq: number;
+  id: number;
+  at: Date;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  detail: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
 }
 
 export interface Database {
@@ -230,4 +289,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   trusted_issuers: TrustedIssuersTable;
   audit_events: AuditEventsTable;
+  audit_copies: AuditCopiesTable;
+  audit_breaks: AuditBreaksTable;
+  audit_cursors: AuditCursorsTable;
+  audit_records: AuditRecordsView;
 }

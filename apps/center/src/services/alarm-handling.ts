@@ -11,6 +11,7 @@ import {
 import type { Logger } from '@bsm/runtime';
 import { ulid } from 'ulid';
 import { HttpError } from '../api/http-errors.js';
+import { auditedAction, type AuditContext, type AuditTrail } from '../audit/audited.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmEventRepository } from '../repositories/alarm-event.repository.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
@@ -28,6 +29,8 @@ export interface AlarmHandlingDeps {
   events: AlarmEventRepository;
   index: NodeIndex;
   log: Logger;
+  /** Every officer's action, done or refused. */
+  audit: AuditTrail;
   alarmUpdated(view: AlarmView): void;
   /** Publishes `up/event` to the parent; false when the link is down (sent again on reconnect). */
   sendUp(batch: AlarmEventBatch): boolean;
@@ -200,8 +203,31 @@ export class AlarmHandling {
     }
   }
 
-  /** An officer's action; the refusal says why when the workflow does not allow it now. */
-  async act(user: SessionUser, alarmId: string, req: AlarmActionRequest): Promise<AlarmView> {
+  /**
+   * An officer's action; the refusal says why when the workflow does not allow
+   * it now. Recorded in the audit trail either way, and never held up by it.
+   */
+  async act(user: SessionUser, alarmId: string, req: AlarmActionRequest, ctx: AuditContext = {}): Promise<AlarmView> {
+    return auditedAction(
+      this.deps.audit,
+      this.deps.log,
+      {
+        actor: user.username,
+        action: `alarm.${req.action}`,
+        target: alarmId,
+        ip: ctx.ip ?? null,
+        detail: {
+          ...(req.note ? { note: req.note } : {}),
+          ...(req.disposition ? { disposition: req.disposition } : {}),
+          ...(req.step ? { step: req.step } : {}),
+        },
+      },
+      () => this.actNow(user, alarmId, req),
+      (view) => ({ status: view.status }),
+    );
+  }
+
+  private async actNow(user: SessionUser, alarmId: string, req: AlarmActionRequest): Promise<AlarmView> {
     if (!user.permissions.includes('alarms')) {
       throw new HttpError(403, 'forbidden', 'handling alarms needs the alarms permission');
     }

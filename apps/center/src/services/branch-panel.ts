@@ -9,6 +9,7 @@ import {
 import type { Logger } from '@bsm/runtime';
 import { z } from 'zod';
 import { HttpError } from '../api/http-errors.js';
+import { auditedAction, type AuditContext, type AuditTrail } from '../audit/audited.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
 import type { NodeIndex } from './node-index.js';
@@ -18,6 +19,8 @@ export interface BranchPanelDeps {
   alarms: AlarmRepository;
   index: NodeIndex;
   log: Logger;
+  /** Panic, duress and arming, done or refused (never the arming code). */
+  audit: AuditTrail;
   send(target: string, name: CommandName, args: Record<string, unknown>, issuedBy: string): Promise<CommandReply>;
 }
 
@@ -47,7 +50,23 @@ export class BranchPanel {
     return { branch, alarms, zones };
   }
 
-  async panic(user: SessionUser, branchId: string, type: 'panic' | 'duress'): Promise<PanicResponse> {
+  /** Panic or duress from the panel: recorded, and never held up by the audit trail. */
+  async panic(
+    user: SessionUser,
+    branchId: string,
+    type: 'panic' | 'duress',
+    ctx: AuditContext = {},
+  ): Promise<PanicResponse> {
+    return auditedAction(
+      this.deps.audit,
+      this.deps.log,
+      { actor: user.username, action: `panel.${type}`, target: branchId, ip: ctx.ip ?? null },
+      () => this.raise(user, branchId, type),
+      (raised) => ({ alarmId: raised.alarmId }),
+    );
+  }
+
+  private async raise(user: SessionUser, branchId: string, type: 'panic' | 'duress'): Promise<PanicResponse> {
     if (!user.permissions.includes('panel')) {
       throw new HttpError(403, 'forbidden', 'only the branch staff raise panic and duress alarms');
     }
@@ -67,7 +86,36 @@ export class BranchPanel {
     return { alarmId: raised.data.alarmId };
   }
 
-  async arm(user: SessionUser, branchId: string, zone: string, armed: boolean, code: string): Promise<PanelZone> {
+  /** Arming or disarming a zone: recorded (the zone, not the code), never held up by the audit trail. */
+  async arm(
+    user: SessionUser,
+    branchId: string,
+    zone: string,
+    armed: boolean,
+    code: string,
+    ctx: AuditContext = {},
+  ): Promise<PanelZone> {
+    return auditedAction(
+      this.deps.audit,
+      this.deps.log,
+      {
+        actor: user.username,
+        action: armed ? 'panel.arm' : 'panel.disarm',
+        target: branchId,
+        ip: ctx.ip ?? null,
+        detail: { zone },
+      },
+      () => this.armNow(user, branchId, zone, armed, code),
+    );
+  }
+
+  private async armNow(
+    user: SessionUser,
+    branchId: string,
+    zone: string,
+    armed: boolean,
+    code: string,
+  ): Promise<PanelZone> {
     // The branch's staff at their panel, or a center's officer arming remotely.
     if (!user.permissions.includes('panel') && !user.permissions.includes('alarms')) {
       throw new HttpError(403, 'forbidden', 'arming needs the panel or alarms permission');

@@ -2,6 +2,7 @@ import {
   decodeUp,
   type Alarm,
   type AlarmEventBatch,
+  type AuditBatch,
   newCorrelationId,
   type Command,
   type CommandReply,
@@ -25,6 +26,10 @@ export interface IngestEvents {
   alarmEventsAcked?(publisher: string, upTo: number): void;
   /** A node said it is online (a child center then gets the events and keys it is owed). */
   nodeOnline?(publisher: string, kind: 'center' | 'branch'): void;
+  /** Why a publisher may not send this audit chain, or null when it may. */
+  auditRefusal?(publisher: string, source: string): string | null;
+  /** Audit entries from a child center (its chain or a copy of one below it); stored before they are acknowledged. */
+  auditEntries?(publisher: string, batch: AuditBatch): Promise<void>;
 }
 
 /** Counters an operator reads in /api/health and the logs: every refused message is counted by reason. */
@@ -150,6 +155,8 @@ export class Ingest {
           return await this.onEvents(publisher, payload);
         case 'event-ack':
           return this.onEventAck(publisher, payload);
+        case 'audit':
+          return await this.onAudit(publisher, payload);
       }
     } catch (error) {
       this.deps.log.error({ err: error, publisher, kind }, 'processing a message failed');
@@ -271,6 +278,18 @@ export class Ingest {
       return this.refuse(publisher, 'event', `event ${foreign.id} concerns ${foreign.origin}, outside ${publisher}`);
     }
     await this.deps.events.alarmEvents?.(publisher, decoded.value);
+  }
+
+  private async onAudit(publisher: string, payload: Buffer): Promise<void> {
+    const decoded = decodeUp('audit', payload);
+    if (!decoded.ok) {
+      return this.refuse(publisher, 'audit', decoded.reason);
+    }
+    const refusal = this.deps.events.auditRefusal?.(publisher, decoded.value.source) ?? null;
+    if (refusal) {
+      return this.refuse(publisher, 'audit', refusal);
+    }
+    await this.deps.events.auditEntries?.(publisher, decoded.value);
   }
 
   private onEventAck(publisher: string, payload: Buffer): void {

@@ -12,12 +12,13 @@ import type {
 } from '@bsm/protocol';
 import type { Logger } from '@bsm/runtime';
 import { HttpError } from '../api/http-errors.js';
+import { auditedAction, auditedRead, recordLater, type AuditContext, type AuditTrail } from '../audit/audited.js';
 import type { CenterConfig } from '../config.js';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
-import { startMediaServer, type MediaServer } from '../media/media-server.js';
+import { startMediaServer, type MediaServer, type PlaySession } from '../media/media-server.js';
 import { createRelay } from '../media/relay.js';
 import type { SupervisedProcess } from '../media/supervised-process.js';
-import { streamNameOf } from '../media/stream-name.js';
+import { parseStreamName, streamNameOf } from '../media/stream-name.js';
 import { MediaService } from '../media/media-service.js';
 import type { StreamKey } from '../media/stream-name.js';
 import type { NodeRepository } from '../repositories/node.repository.js';
@@ -30,6 +31,8 @@ export interface LiveVideoDeps {
   nodes: NodeRepository;
   index: NodeIndex;
   log: Logger;
+  /** Every play request (granted or refused), every viewer's start and end, every PTZ command. */
+  audit: AuditTrail;
   /** Sends a command down the tree and waits for the reply (the center's command router). */
   send(target: string, name: CommandName, args: Record<string, unknown>, issuedBy: string): Promise<CommandReply>;
 }
@@ -61,6 +64,8 @@ export class LiveVideo {
   private readonly childUrls = new Map<string, string>();
   /** Streams cut for more urgent video, by budget key, so their viewers are told why they cannot come back. */
   private readonly preemptions = new Map<string, Preemption>();
+  /** When each viewer session of the media server started, for the audit entry of its end. */
+  private readonly viewing = new Map<string, number>();
 
   private constructor(
     private readonly deps: LiveVideoDeps,
@@ -80,6 +85,7 @@ export class LiveVideo {
     );
     // The media service needs the server's ports and the server asks the service; tie them with a late binding.
     let media: MediaService | null = null;
+    let live: LiveVideo | null = null;
     const server = await startMediaServer({
       host: config.media.host,
       rtmpPort: config.media.rtmpPort,
@@ -88,10 +94,15 @@ export class LiveVideo {
       log: log.child({ part: 'media' }),
       authorize: (access, stream, query) =>
         media?.authorize(access, stream, query) ?? { ok: false, reason: 'starting' },
-      onPlayStarted: (play) => media?.playStarted(play),
-      onPlayEnded: (play) => media?.playEnded(play),
+      onPlayStarted: (play) => {
+        media?.playStarted(play);
+        live?.viewerStarted(play);
+      },
+      onPlayEnded: (play) => {
+        media?.playEnded(play);
+        live?.viewerEnded(play);
+      },
     });
-    let live: LiveVideo | null = null;
     media = new MediaService({
       secret,
       playBaseUrl: config.media.publicUrl ?? `http://${config.media.host}:${server.httpPort}`,
@@ -133,9 +144,24 @@ export class LiveVideo {
     return record?.kind === 'branch' && record.reportedBy === camera.nodeId ? camera.nodeId : null;
   }
 
-  async play(user: SessionUser, cameraId: string, req: PlayRequest): Promise<PlayResponse> {
-    const camera = await this.visibleCamera(user, cameraId);
-    return this.admitAndPlay(camera, req, `${user.username}@${user.center.id}`, `u:${user.username}`);
+  /** A user asks to watch a camera: granted (a signed URL) only once the audit trail has recorded it. */
+  async play(user: SessionUser, cameraId: string, req: PlayRequest, ctx: AuditContext = {}): Promise<PlayResponse> {
+    return auditedRead(
+      this.deps.audit,
+      this.deps.log,
+      {
+        actor: user.username,
+        action: 'video.play',
+        target: cameraId,
+        ip: ctx.ip ?? null,
+        detail: { profile: req.profile ?? 'main', purpose: req.purpose },
+      },
+      async () => {
+        const camera = await this.visibleCamera(user, cameraId);
+        return this.admitAndPlay(camera, req, `${user.username}@${user.center.id}`, `u:${user.username}`);
+      },
+      (granted) => ({ granted: granted.profile, kbps: granted.kbps }),
+    );
   }
 
   /** `media.play` from the parent center: the parent's relay is one viewer here, whatever its audience. */
@@ -145,12 +171,64 @@ export class LiveVideo {
     purpose: PlayRequest['purpose'];
     heldBy: string;
   }): Promise<PlayResponse> {
-    const camera = await this.deps.nodes.cameraById(args.cameraId);
-    if (!camera) {
-      throw new HttpError(404, 'not_found', `no camera ${args.cameraId}`);
-    }
     const req: PlayRequest = { purpose: args.purpose, ...(args.profile ? { profile: args.profile } : {}) };
-    return this.admitAndPlay(camera, req, args.heldBy, 'center:parent');
+    return auditedRead(
+      this.deps.audit,
+      this.deps.log,
+      {
+        // The parent names who watches there; its own trail records that user's request.
+        actor: `center:${this.deps.config.parent?.id ?? 'parent'}`,
+        action: 'video.play',
+        target: args.cameraId,
+        detail: { profile: args.profile ?? 'main', purpose: args.purpose, heldBy: args.heldBy },
+      },
+      async () => {
+        const camera = await this.deps.nodes.cameraById(args.cameraId);
+        if (!camera) {
+          throw new HttpError(404, 'not_found', `no camera ${args.cameraId}`);
+        }
+        return this.admitAndPlay(camera, req, args.heldBy, 'center:parent');
+      },
+      (granted) => ({ granted: granted.profile, kbps: granted.kbps }),
+    );
+  }
+
+  /** Who a play URL was issued to, as the audit trail names them. */
+  private viewerOf(play: PlaySession): string | null {
+    if (play.sub?.startsWith('u:')) {
+      return play.sub.slice(2);
+    }
+    if (play.sub === 'center:parent') {
+      return `center:${this.deps.config.parent?.id ?? 'parent'}`;
+    }
+    return play.sub;
+  }
+
+  private viewEntry(play: PlaySession, action: string, detail: Record<string, unknown>) {
+    const key = parseStreamName(play.stream);
+    const cut = play.peer.lastIndexOf(':');
+    return {
+      actor: this.viewerOf(play),
+      action,
+      target: key?.cameraId ?? play.stream,
+      outcome: 'success' as const,
+      ip: cut > 0 ? play.peer.slice(0, cut) : play.peer,
+      detail: { profile: key?.profile ?? null, protocol: play.protocol, session: play.id, ...detail },
+    };
+  }
+
+  /** The media server says a viewer started playing (after its signed URL was checked). */
+  viewerStarted(play: PlaySession): void {
+    this.viewing.set(play.id, Date.now());
+    recordLater(this.deps.audit, this.deps.log, this.viewEntry(play, 'video.view.start', {}));
+  }
+
+  /** A viewer's stream ended: it left, was cut for more urgent video, or the stream stopped. */
+  viewerEnded(play: PlaySession): void {
+    const since = this.viewing.get(play.id);
+    this.viewing.delete(play.id);
+    const seconds = since === undefined ? null : Math.round((Date.now() - since) / 1000);
+    recordLater(this.deps.audit, this.deps.log, this.viewEntry(play, 'video.view.end', { seconds }));
   }
 
   private async admitAndPlay(
@@ -353,7 +431,23 @@ export class LiveVideo {
     }
   }
 
-  async ptz(user: SessionUser, cameraId: string, req: PtzRequest): Promise<void> {
+  /** A PTZ command of a user: recorded with its outcome, never refused because the trail is down. */
+  async ptz(user: SessionUser, cameraId: string, req: PtzRequest, ctx: AuditContext = {}): Promise<void> {
+    await auditedAction(
+      this.deps.audit,
+      this.deps.log,
+      {
+        actor: user.username,
+        action: req.kind === 'move' ? 'ptz.move' : 'ptz.preset',
+        target: cameraId,
+        ip: ctx.ip ?? null,
+        detail: req.kind === 'move' ? { action: req.action, speed: req.speed } : { op: req.op, preset: req.preset },
+      },
+      () => this.steer(user, cameraId, req),
+    );
+  }
+
+  private async steer(user: SessionUser, cameraId: string, req: PtzRequest): Promise<void> {
     const camera = await this.visibleCamera(user, cameraId);
     if (!camera.ptz) {
       throw new HttpError(409, 'no_ptz', `${camera.name} cannot pan, tilt or zoom`);

@@ -1,6 +1,8 @@
 import {
   type Alarm,
   type AlarmEventBatch,
+  type AuditAck,
+  type AuditBatch,
   decodeDown,
   downFilter,
   encode,
@@ -58,7 +60,8 @@ export class ParentUplink {
   private commandHandler: (command: Command) => void = () => undefined;
   private eventsHandler: (batch: AlarmEventBatch) => void = () => undefined;
   private eventsAckedHandler: (upTo: number) => void = () => undefined;
-  private connectedHandler: () => void = () => undefined;
+  private readonly connectedHandlers: (() => void)[] = [];
+  private auditAckedHandler: (ack: AuditAck) => void = () => undefined;
   private trustHandler: (message: TrustMessage) => void = () => undefined;
   private revokeHandler: (message: RevokeMessage) => void = () => undefined;
 
@@ -128,7 +131,9 @@ export class ParentUplink {
         software: this.opts.software,
       });
       await this.publishFullCatalog();
-      this.connectedHandler();
+      for (const handler of this.connectedHandlers) {
+        handler();
+      }
       // Everything not acked is sent again, oldest first; the parent ignores what it already has.
       this.cursor = 0;
       this.caughtUp = false;
@@ -162,6 +167,15 @@ export class ParentUplink {
       }
       this.ackedBuffer.push(...done);
       void this.flushAcks();
+      return;
+    }
+    if (parsed.kind === 'audit-ack') {
+      const ack = decodeDown('audit-ack', payload);
+      if (!ack.ok) {
+        this.log.warn({ reason: ack.reason }, 'malformed audit ack from parent ignored');
+        return;
+      }
+      this.auditAckedHandler(ack.value);
       return;
     }
     if (parsed.kind === 'event') {
@@ -355,8 +369,22 @@ export class ParentUplink {
     this.eventsAckedHandler = handler;
   }
 
+  /** Called after every (re)connect, once the status and the full catalog are sent. */
   onConnected(handler: () => void): void {
-    this.connectedHandler = handler;
+    this.connectedHandlers.push(handler);
+  }
+
+  /** Entries of one audit chain for the parent; false while the link is down. */
+  publishAudit(batch: AuditBatch): boolean {
+    if (!this.client?.connected) {
+      return false;
+    }
+    this.publish('audit', batch);
+    return true;
+  }
+
+  onAuditAcked(handler: (ack: AuditAck) => void): void {
+    this.auditAckedHandler = handler;
   }
 
   /** `down/trust`: the signing keys of the centers above (single sign-on). */

@@ -1,5 +1,7 @@
 import {
   AlarmDetailResponse,
+  AuditListResponse,
+  AuditSourcesResponse,
   AlarmListResponse,
   AlarmView,
   BranchPanelResponse,
@@ -19,6 +21,8 @@ import {
   type AlarmActionRequest,
   type AlarmListQuery,
   type EnrollRequest,
+  type AuditExportFormat,
+  type AuditQuery,
   type LoginRequest,
   type TotpLoginRequest,
   type PtzRequest,
@@ -33,6 +37,11 @@ export type AlarmListFilter = Partial<
 
 /** Query string of GET /api/alarms, leaving out what is not set. */
 export function alarmListSearch(filter: AlarmListFilter): string {
+  return querySearch(filter);
+}
+
+/** A query string (`?a=1&b=x`) of the values that are set; empty when none is. */
+export function querySearch(filter: Record<string, string | number | boolean | undefined>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) {
     if (value !== undefined) {
@@ -41,6 +50,16 @@ export function alarmListSearch(filter: AlarmListFilter): string {
   }
   const search = params.toString();
   return search.length > 0 ? `?${search}` : '';
+}
+
+/** Filters and paging of GET /api/audit as the console sends them (the center fills in the defaults). */
+export type AuditSearch = Partial<
+  Pick<AuditQuery, 'source' | 'from' | 'to' | 'actor' | 'action' | 'target' | 'outcome' | 'limit' | 'cursor'>
+>;
+
+/** Where the browser downloads an export of the audit trail (same origin: the session cookie goes along). */
+export function auditExportUrl(search: Omit<AuditSearch, 'limit' | 'cursor'>, format: AuditExportFormat): string {
+  return `/api/audit/export${querySearch({ ...search, format })}`;
 }
 
 /** Body of POST /api/cameras/:id/play as the console sends it (the center fills in the defaults). */
@@ -115,6 +134,12 @@ export function createCenterApi(fetchFn: FetchLike = (input, init) => fetch(inpu
       requestJson<void>(fetchFn, `${userPath(username)}/reset-totp`, { method: 'POST', body: {} }),
     unlock: (username: string) =>
       requestJson<void>(fetchFn, `${userPath(username)}/unlock`, { method: 'POST', body: {} }),
+    /** One page of an audit chain, newest first (auditors); 403 `forbidden` without the audit permission. */
+    audit: (search: AuditSearch, signal?: AbortSignal) =>
+      requestJson(fetchFn, `/api/audit${querySearch(search)}`, { schema: AuditListResponse, signal }),
+    /** The chains held at this center that the auditor may read, and breaks found in copies from below. */
+    auditSources: (signal?: AbortSignal) =>
+      requestJson(fetchFn, '/api/audit/sources', { schema: AuditSourcesResponse, signal }),
     /** A signed, expiring HTTP-FLV URL for one camera; refused with `link_full`, `camera_offline`, … */
     play: (cameraId: string, body: PlayRequestBody, signal?: AbortSignal) =>
       requestJson(fetchFn, cameraPath(cameraId, 'play'), { method: 'POST', body, schema: PlayResponse, signal }),

@@ -9,6 +9,7 @@ describe('screenFor', () => {
     expect(screenFor(ROLE_PERMISSIONS.ordinary_user)).toBe('console');
     expect(screenFor(ROLE_PERMISSIONS.branch_staff)).toBe('panel');
     expect(screenFor(ROLE_PERMISSIONS.security_admin)).toBe('users');
+    expect(screenFor(ROLE_PERMISSIONS.auditor)).toBe('audit');
   });
 
   it('tells a user with only the login permission that there is nothing for them', () => {
