@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, hashSecret, loadConfig, newSecret, onShutdown } from '@bsm/runtime';
+import { createUserFromCommand, newPasswordFromEnvOrPrompt } from './admin/create-user.js';
 import { startCenter } from './app.js';
 import { restoreBackup, verifyBackup } from './backup/restore.js';
 import { backupAuditEntry, backupOnce } from './backup/scheduler.js';
@@ -13,6 +14,9 @@ const USAGE = `usage:
   center [--config <file>]          start a center (config also from BSM_CENTER_CONFIG and BSM_CENTER__* variables)
   center check-config --config <f>  validate a config file and exit
   center migrate --config <f>       bring the database schema up to date and exit (run as the database owner)
+  center create-user --config <f> --username <u> --role <role> --display-name <name> [--jurisdiction <node>]
+                                    create a user (the first security administrator, auditors); the password
+                                    from BSM_NEW_USER_PASSWORD or asked for; the authenticator is enrolled at sign-in
   center new-node-secret <nodeId>   make a node credential: prints the secret for the node and the line for the credentials file
   center backup --config <f>        back the center's database up now into backup.dir (then retention); prints the file
   center restore --config <f> --from <backup> [--database-url <url>] [--force]
@@ -29,6 +33,10 @@ async function main(): Promise<void> {
       from: { type: 'string' },
       'database-url': { type: 'string' },
       force: { type: 'boolean' },
+      username: { type: 'string' },
+      role: { type: 'string' },
+      'display-name': { type: 'string' },
+      jurisdiction: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -125,6 +133,28 @@ async function main(): Promise<void> {
       `restored ${r.tables} tables, ${r.rows} rows (${r.method}) into ${redact(databaseUrl)} in ${r.durationMs} ms` +
         (r.manifest.center === config.node.id ? '' : ` — note: the backup is of center ${r.manifest.center}`),
     );
+    return;
+  }
+  if (command === 'create-user') {
+    const db = createDb(config.database.url, 1);
+    try {
+      await migrateToLatest(db);
+      await createUserFromCommand(
+        db,
+        new AuditRepository(db, config.node.id),
+        {
+          username: required(values.username, '--username <name>'),
+          displayName: required(values['display-name'], '--display-name <name>'),
+          role: required(values.role, '--role <role>'),
+          jurisdiction: values.jurisdiction ?? config.node.id,
+          password: await newPasswordFromEnvOrPrompt(),
+        },
+        commandBy(),
+      );
+      console.log(`created ${values.username ?? ''}; they set up their authenticator at the first sign-in`);
+    } finally {
+      await db.destroy();
+    }
     return;
   }
   if (command === 'migrate') {
