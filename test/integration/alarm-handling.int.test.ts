@@ -275,17 +275,21 @@ describe('alarm handling across the tiers', () => {
     await client.connect();
     const trail = (
       await client.query<{ actor: string; action: string; outcome: string; detail: Record<string, unknown> }>(
-        "SELECT actor, action, outcome, detail FROM audit_events WHERE action LIKE 'panel.%' ORDER BY seq",
+        `SELECT actor, action, outcome, detail FROM audit_events
+          WHERE action LIKE 'panel.%' OR (action = 'access.refused' AND target LIKE 'POST /api/branches/%')
+          ORDER BY seq`,
       )
     ).rows;
     await client.end();
+    // The officer's press and the viewer's arming are refused before the branch is asked: by their permissions.
     expect(trail.map((r) => [r.actor, r.action, r.outcome])).toEqual([
-      ['hc-op', 'panel.panic', 'failure'],
+      ['hc-op', 'access.refused', 'failure'],
       ['hb-staff', 'panel.duress', 'success'],
       ['hb-staff', 'panel.disarm', 'failure'],
       ['hb-staff', 'panel.disarm', 'success'],
-      ['hc-viewer', 'panel.arm', 'failure'],
+      ['hc-viewer', 'access.refused', 'failure'],
     ]);
+    expect(trail[0]?.detail).toMatchObject({ code: 'forbidden', needs: 'panel' });
     expect(trail[1]?.detail).toMatchObject({ alarmId });
     expect(trail[2]?.detail).toMatchObject({ zone: hall?.zone, error: 'wrong_code' });
     expect(JSON.stringify(trail)).not.toContain('2468');

@@ -30,6 +30,8 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   'POST /api/auth/login/totp': { path: '/api/auth/login/totp', body: {} },
   'POST /api/auth/login/enroll': { path: '/api/auth/login/enroll', body: {} },
   'POST /api/auth/logout': { path: '/api/auth/logout', body: {} },
+  'POST /api/auth/sso-ticket': { path: '/api/auth/sso-ticket', body: { center: 'c-none' } },
+  'POST /api/auth/sso': { path: '/api/auth/sso', body: {} },
   'GET /api/me': { path: '/api/me' },
   'GET /api/map': { path: '/api/map' },
   'GET /api/nodes/:id': { path: `/api/nodes/${BRANCH}` },

@@ -137,6 +137,19 @@ export function createApi(deps: ApiDeps): express.Express {
     return req.session;
   };
   const accessOf = new Map(API_ROUTES.map((r) => [routeKey(r), r.access]));
+  /** A refused call, in the audit trail (never blocking the refusal: a failed write is logged loudly by the trail). */
+  const recordRefusal = (req: Request, key: string, code: string, needs: string): void => {
+    deps.auditLog
+      .append({
+        actor: req.session?.user.username ?? null,
+        action: 'access.refused',
+        target: key,
+        outcome: 'failure',
+        ip: clientIp(req),
+        detail: { code, needs, path: req.originalUrl.slice(0, 300) },
+      })
+      .catch(() => undefined);
+  };
   /**
    * The permission check of a route, from the one table in the protocol
    * (`API_ROUTES`): registered with each route, before anything reads the
@@ -156,6 +169,7 @@ export function createApi(deps: ApiDeps): express.Express {
         const using = typeof access === 'object' ? access.anyOf.filter((p) => held?.includes(p)) : [];
         const localOnly = using.length > 0 && using.every((p) => config.security.localOnly.includes(p));
         if (localOnly && !ipRules.fromManagementNetwork(clientIp(req))) {
+          recordRefusal(req, key, 'remote_refused', using.join(' or '));
           next(new HttpError(403, 'remote_refused', `${key} works only from this center's management network`));
           return;
         }
@@ -163,6 +177,8 @@ export function createApi(deps: ApiDeps): express.Express {
         return;
       }
       const wanted = typeof access === 'object' ? access.anyOf.join(' or ') : 'a session';
+      // An attempt beyond one's permissions is what an auditor looks for: recorded, then refused.
+      recordRefusal(req, key, 'forbidden', wanted);
       next(new HttpError(403, 'forbidden', `${key} needs the ${wanted} permission`));
     };
   /** Within a route whose rule admits several permissions: this particular use needs one of these. */

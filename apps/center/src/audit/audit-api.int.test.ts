@@ -15,7 +15,7 @@ import {
   type Catalog,
   type HealthResponse,
 } from '@bsm/protocol';
-import { createLogger, hashSecret } from '@bsm/runtime';
+import { createLogger, demoTotpSecret, hashSecret } from '@bsm/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import { startCenter, type CenterHandle } from '../app.js';
 import { CenterConfig } from '../config.js';
 import { readCsv, readNdjson } from './export-format.js';
 import { verifyChain } from './verify.js';
+import { signIn } from '../../../../packages/launcher/src/sign-in.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
 const BRANCH = 'b-gulou';
@@ -60,15 +61,7 @@ describe('the audit API', () => {
   let dir: string;
   const acks: AlarmAck[] = [];
 
-  const login = async (username: string): Promise<string> => {
-    const res = await fetch(`${center.httpUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  };
+  const login = async (username: string): Promise<string> => (await signIn(center.httpUrl, username, PASSWORD)).cookie;
   const api = (cookie: string, path: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`${center.httpUrl}${path}`, {
       ...init,
@@ -101,8 +94,20 @@ describe('the audit API', () => {
       database: { url: dbUrl },
       broker: { embedded: { port: 0, credentialsFile } },
       seedUsers: [
-        { username: 'officer', displayName: '值班员', password: PASSWORD, role: 'operator' },
-        { username: 'auditor', displayName: '审计员', password: PASSWORD, role: 'auditor' },
+        {
+          username: 'officer',
+          displayName: '值班员',
+          password: PASSWORD,
+          role: 'operator',
+          totpSecret: demoTotpSecret(PASSWORD, 'officer'),
+        },
+        {
+          username: 'auditor',
+          displayName: '审计员',
+          password: PASSWORD,
+          role: 'auditor',
+          totpSecret: demoTotpSecret(PASSWORD, 'auditor'),
+        },
       ],
     });
     center = await startCenter(config, createLogger('audit-api-test').child({}, { level: 'fatal' }));
@@ -223,8 +228,12 @@ describe('the audit API', () => {
       expect(res.status, path).toBe(403);
       expect(((await res.json()) as ApiError).error.code).toBe('forbidden');
     }
-    const attempts = await search('actor=officer&action=audit.&outcome=failure');
-    expect(attempts.entries.map((e) => e.action).sort()).toEqual(['audit.export', 'audit.search']);
+    const attempts = await search('actor=officer&action=access.refused&outcome=failure');
+    expect(attempts.entries.map((e) => e.target).sort()).toEqual([
+      'GET /api/audit',
+      'GET /api/audit/export',
+      'GET /api/audit/sources',
+    ]);
     const sources = (await (await api(auditor, '/api/audit/sources')).json()) as AuditSourcesResponse;
     expect(sources).toMatchObject({ self: 'fz', breaks: [] });
     expect(sources.sources).toEqual([expect.objectContaining({ source: 'fz', own: true, breaks: 0 })]);
@@ -281,12 +290,8 @@ describe('the audit API', () => {
         body: JSON.stringify({ action: 'acknowledge' }),
       });
       expect(handled.status).toBe(200);
-      const signIn = await fetch(`${center.httpUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'officer', password: PASSWORD }),
-      });
-      expect(signIn.status).toBe(503); // no sign-in without its record
+      // No sign-in without its record: the second factor is right, and still no session.
+      await expect(signIn(center.httpUrl, 'officer', PASSWORD)).rejects.toMatchObject({ status: 503 });
     } finally {
       await superuser('ALTER TABLE audit_events DROP CONSTRAINT trail_down');
     }

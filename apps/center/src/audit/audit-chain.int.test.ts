@@ -90,7 +90,7 @@ describe('the audit chain on real PostgreSQL', () => {
   });
 
   it('chains the entries written before the chain existed, in the order they were written', async () => {
-    const { error } = await migrator(db).migrateTo('20261201T0100_permissions');
+    const { error } = await migrator(db).migrateTo('20261201T0400_single_sign_on');
     expect(error).toBeUndefined();
     await new NodeRepository(db).upsertSelf(self);
     await sql`

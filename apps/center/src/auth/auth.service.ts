@@ -207,7 +207,9 @@ export class AuthService {
     return { ...(await this.startSession(user, ip, { factor: 'totp', enrolled: true })), recoveryCodes };
   }
 
+  /** A session opens only once its sign-in is in the audit trail (a trail that cannot be written refuses it: 503). */
   private async startSession(user: UserRecord, ip: string | null, detail: Record<string, unknown>): Promise<SignedIn> {
+    await this.deps.audit.append({ actor: user.username, action: 'auth.login', outcome: 'success', ip, detail });
     await this.deps.users.recordSuccessfulLogin(user.id);
     const token = randomBytes(32).toString('base64url');
     await this.deps.users.createSession({
@@ -216,7 +218,6 @@ export class AuthService {
       expiresAt: new Date(Date.now() + this.deps.idleMinutes * 60_000),
       ip,
     });
-    await this.deps.audit.append({ actor: user.username, action: 'auth.login', outcome: 'success', ip, detail });
     return { token, user: this.toSessionUser(user) };
   }
 

@@ -177,6 +177,14 @@ export class SingleSignOn {
       jurisdiction,
       allowedIps: claims.ips,
     };
+    // Recorded before the session opens: no session here without its entry in the audit trail.
+    await this.deps.audit.append({
+      actor: username,
+      action: 'auth.login',
+      outcome: 'success',
+      ip,
+      detail: { factor: 'sso', issuer },
+    });
     await this.deps.users.createRemoteSession({
       tokenHash: hashToken(token),
       user,
@@ -184,13 +192,6 @@ export class SingleSignOn {
       issuerSession: claims.sid,
       expiresAt: new Date(Date.now() + this.deps.idleMinutes * 60_000),
       ip,
-    });
-    await this.deps.audit.append({
-      actor: username,
-      action: 'auth.login',
-      outcome: 'success',
-      ip,
-      detail: { factor: 'sso', issuer },
     });
     const session = await this.deps.users.touchSession(hashToken(token), this.deps.idleMinutes);
     if (!session) {

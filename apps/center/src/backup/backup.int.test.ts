@@ -194,7 +194,7 @@ async function seed(url: string): Promise<{ alarmIds: string[] }> {
       .where('username', '=', 'fz-op')
       .execute();
 
-    const audit = new AuditRepository(db);
+    const audit = new AuditRepository(db, CENTER);
     for (let i = 0; i < 50; i++) {
       await audit.append({
         actor: i % 2 ? 'fz-op' : null,
@@ -252,7 +252,7 @@ async function writesGoOn(url: string): Promise<void> {
               (SELECT last_value FROM alarm_outbox_position_seq)::text AS outbox, (SELECT max(id) FROM users)::text AS users`.execute(
       db,
     );
-    await new AuditRepository(db).append({ actor: 'fz-op', action: 'login', outcome: 'success' });
+    await new AuditRepository(db, CENTER).append({ actor: 'fz-op', action: 'login', outcome: 'success' });
     const [fresh] = await new AlarmEventRepository(db).insert([event('x', 'after restore')], null);
     expect(fresh).toBeDefined();
     const stored = await new AlarmRepository(db).storeBatch(
@@ -360,19 +360,14 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     const client = new pg.Client({ connectionString: target });
     await client.connect();
     try {
-      // An append-only audit trail (what the security work adds) and a trigger that would rewrite rows on insert.
+      // The audit trail's own append-only triggers (from its migration), one of them switched off on purpose,
+      // and a trigger that would rewrite rows on insert.
       await client.query(`
-        CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS
-          $$ BEGIN RAISE EXCEPTION 'audit_events is append-only (% refused)', TG_OP; END $$;
-        CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_events
-          FOR EACH ROW EXECUTE FUNCTION refuse_change();
-        CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_events
-          FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
         CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS
           $$ BEGIN NEW.detail := '{"rewritten": true}'; RETURN NEW; END $$;
         CREATE TRIGGER audit_stamp BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION stamp();
       `);
-      await client.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_no_truncate`); // disabled on purpose
+      await client.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate`); // disabled on purpose
       await loadRows(client, backup);
       // Only the INSERT trigger was switched off for the load; the append-only ones were never touched.
       const { rows: states } = await client.query<{ name: string; enabled: string }>(
@@ -380,8 +375,8 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
           WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY 1`,
       );
       expect(states).toEqual([
-        { name: 'audit_append_only', enabled: 'O' },
-        { name: 'audit_no_truncate', enabled: 'D' }, // stays as it was
+        { name: 'audit_events_append_only', enabled: 'O' },
+        { name: 'audit_events_no_truncate', enabled: 'D' }, // stays as it was
         { name: 'audit_stamp', enabled: 'O' },
       ]);
       const { rows } = await client.query<{ n: number }>(
@@ -389,14 +384,21 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
       );
       expect(rows[0]!.n).toBe(0);
       // The triggers are back on afterwards.
-      await expect(client.query('DELETE FROM audit_events')).rejects.toThrow(/append-only \(DELETE refused\)/);
-      await client.query(`INSERT INTO audit_events (action, outcome) VALUES ('x', 'success')`);
-      const { rows: stamped } = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM audit_events WHERE detail ? 'rewritten'`,
+      await expect(client.query('DELETE FROM audit_events')).rejects.toThrow(
+        /append-only: DELETE on audit_events refused/,
       );
-      expect(stamped[0]!.n).toBe(1);
     } finally {
       await client.end();
+    }
+    const appendDb = createDb(target, 1);
+    try {
+      await new AuditRepository(appendDb, CENTER).append({ actor: null, action: 'x', outcome: 'success' });
+      const stamped = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM audit_events WHERE detail ? 'rewritten'`.execute(appendDb);
+      expect(stamped.rows[0]!.n).toBe(1);
+    } finally {
+      await appendDb.destroy();
     }
     const [want, got] = [await contents(source), await contents(target)];
     expect(got.tables.audit_events).toHaveLength(want.tables.audit_events!.length + 1);
@@ -411,7 +413,10 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     expect(error).toBeUndefined();
     await sql`INSERT INTO users (username, display_name, password_hash, role, jurisdiction)
               VALUES ('fz-op', '值班员', 'x', 'operator', 'fz')`.execute(db);
-    await new AuditRepository(db).append({ actor: 'fz-op', action: 'login', outcome: 'success' });
+    // The schema of that time: the center's own node, and an audit row as it was written then, before the hash chain.
+    await sql`INSERT INTO nodes (id, kind, tier, name, lat, lon, importance, path)
+              VALUES ('fz', 'center', 2, '福州分行安防监控中心', 26.08, 119.3, 1, ARRAY['fz'])`.execute(db);
+    await sql`INSERT INTO audit_events (actor, action, outcome) VALUES ('fz-op', 'login', 'success')`.execute(db);
     await db.destroy();
     const r = await makeBackup({ centerId: CENTER, databaseUrl: old, dir, method: 'builtin' });
     expect((await verifyBackup(r.file)).manifest.migrations.at(-1)).toBe(older);
@@ -525,7 +530,7 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     const target = await pgs.freshDatabase('bsm_busy');
     const other = createDb(target, 1);
     await migrateToLatest(other);
-    await new AuditRepository(other).append({ actor: 'someone', action: 'login', outcome: 'success' });
+    await new AuditRepository(other, CENTER).append({ actor: 'someone', action: 'login', outcome: 'success' });
     // A center (here: its pool) is connected: refused, --force or not.
     for (const force of [false, true]) {
       await expect(restoreBackup({ from: r.file, databaseUrl: target, force })).rejects.toThrow(
@@ -696,8 +701,9 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
     const db = createDb(big, 1);
     await migrateToLatest(db);
     // Enough poorly compressible rows that the dump takes a while.
-    await sql`INSERT INTO audit_events (action, outcome, detail)
-              SELECT md5(g::text) || md5((g * 7)::text), 'success', jsonb_build_object('k', md5((g * 13)::text))
+    await sql`INSERT INTO alarm_events (id, alarm_id, at, action, body)
+              SELECT md5(g::text) || md5((g * 7)::text), md5(g::text), now(), 'note',
+                     jsonb_build_object('k', md5((g * 13)::text))
                 FROM generate_series(1, 400000) g`.execute(db);
     await db.destroy();
     const own = mkdtempSync(join(tmpdir(), 'bsm-abort-'));
