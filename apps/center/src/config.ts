@@ -56,9 +56,9 @@ const Media = z.strictObject({
   host: z.string().default('127.0.0.1'),
   /** RTMP port: agents and child relays publish here, parent centers may pull (0 picks a free one, for tests). */
   rtmpPort: Port.default(1935),
-  /** HTTP-FLV / WS-FLV port browsers play from (0 picks a free one, for tests). */
+  /** HTTP-FLV port of the media server: the console's origin passes browsers' streams to it, parents' relays use it directly (0 picks a free one, for tests). */
   httpPort: Port.default(8000),
-  /** How browsers reach the FLV endpoint when it is behind a proxy (`https://video.bank.local`); defaults to `http://host:httpPort`. */
+  /** How browsers reach the FLV endpoint when a proxy serves it (`https://video.bank.local`); by default the console's own origin serves `/live/…`, so video is as secure as the console. */
   publicUrl: z.string().url().optional(),
   /** How agents and parent relays reach this RTMP endpoint (`rtmp://10.1.2.3:1935`); defaults to `rtmp://host:rtmpPort`. */
   publicRtmpUrl: z

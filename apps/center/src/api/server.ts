@@ -46,6 +46,7 @@ import type { AuthService, Session, SignedIn } from '../auth/auth.service.js';
 import type { SingleSignOn } from '../auth/sso.service.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { auditRoutes } from './audit-routes.js';
+import { mediaProxy } from './media-proxy.js';
 import type { CenterConfig } from '../config.js';
 import type { AlarmRepository } from '../repositories/alarm.repository.js';
 import type { AlarmHandling } from '../services/alarm-handling.js';
@@ -86,6 +87,17 @@ export interface ApiDeps {
   sso: SingleSignOn;
 }
 
+/** This console's origin as the client reached it: `http.publicUrl` when set, else the request's own. */
+const consoleOriginOf =
+  (publicUrl: string | undefined) =>
+  (req: Request): string => {
+    if (publicUrl) {
+      return publicUrl.replace(/\/$/, '');
+    }
+    const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
+    return `${secure ? 'https' : 'http'}://${req.get('host') ?? '127.0.0.1'}`;
+  };
+
 /** The peer's address as the socket sees it (a reverse proxy in front would need its own rule). */
 const clientIp = (req: Request): string | null => req.socket.remoteAddress ?? null;
 
@@ -101,6 +113,7 @@ export function createApi(deps: ApiDeps): express.Express {
     next();
   });
   const ipRules = new IpRules(config.security);
+  const consoleOrigin = consoleOriginOf(config.http.publicUrl);
   const SESSION_COOKIE = sessionCookieName(config.node.id);
   // S5: only the allowed client networks reach this center at all (console files included).
   app.use((req, _res, next) => {
@@ -371,7 +384,10 @@ export function createApi(deps: ApiDeps): express.Express {
     const cameraId = parseOr400(EntityId, req.params.id, 'camera id');
     const body = parseOr400(PlayRequest, req.body ?? {}, 'play request');
     requirePermission(session, [body.purpose === 'playback' ? 'playback' : 'live'], `${body.purpose} video`);
-    res.json((await liveVideo().play(session.user, cameraId, body, { ip: clientIp(req) })) satisfies PlayResponse);
+    const granted = await liveVideo().play(session.user, cameraId, body, { ip: clientIp(req) });
+    // Played through this console's origin: the address the browser reached us at (or the configured one).
+    const url = granted.url.startsWith('/') ? `${consoleOrigin(req)}${granted.url}` : granted.url;
+    res.json({ ...granted, url } satisfies PlayResponse);
   });
 
   app.post('/api/cameras/:id/ptz', guard('POST /api/cameras/:id/ptz'), async (req, res) => {
@@ -470,6 +486,12 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api/audit', auditRoutes({ audit: deps.audit, log: deps.log, clientIp }));
 
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+
+  // Live video for browsers, on the console's own origin (signed URLs; the media server checks them).
+  app.get(
+    '/live/:file',
+    mediaProxy(() => (deps.live ? { host: config.media.host, port: deps.live.ports.http } : null)),
+  );
 
   if (config.web.distDir) {
     const dist = resolve(config.web.distDir);

@@ -30,6 +30,7 @@ async function startCenter(ensure: (stream: string) => Promise<void>, release: (
   const service = new MediaService({
     secret,
     playBaseUrl: `http://127.0.0.1:${server.httpPort}`,
+    relayBaseUrl: `http://127.0.0.1:${server.httpPort}`,
     publishBaseUrl: `rtmp://127.0.0.1:${server.rtmpPort}`,
     localRtmpPort: server.rtmpPort,
     playUrlTtlSec: 60,

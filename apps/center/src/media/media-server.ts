@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Logger } from '@bsm/runtime';
 import { loadNms, type NmsSession } from './nms-loader.js';
@@ -104,6 +104,9 @@ function bufferedOf(session: NmsSession): number {
  * from the hook would not prevent (a refused publisher would otherwise hold
  * the stream for its 30 s resume window).
  */
+/** What the media server serves over HTTP: `/<app>/<stream>.flv` with a query, names as it accepts them. */
+const SERVED_PATH = /^\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,160}\.flv(\?[^#]*)?$/;
+
 export async function startMediaServer(opts: MediaServerOptions): Promise<MediaServer> {
   const log = opts.log;
   const { Context, logger, NodeHttpServer, NodeRtmpServer } = loadNms();
@@ -219,6 +222,11 @@ export async function startMediaServer(opts: MediaServerOptions): Promise<MediaS
   // A WS-FLV path the server cannot parse throws inside the upgrade handler, which would crash the process.
   const handleFlv = http.handleFlv;
   http.handleFlv = (req: IncomingMessage, res: unknown) => {
+    if (!SERVED_PATH.test(req.url ?? '')) {
+      log.info({ url: req.url }, 'WS-FLV request for a stream name the media server would crash on: refused');
+      (res as { terminate?(): void }).terminate?.();
+      return;
+    }
     try {
       handleFlv(req, res);
     } catch (error) {
@@ -228,6 +236,19 @@ export async function startMediaServer(opts: MediaServerOptions): Promise<MediaS
   };
   http.wsServer?.on('error', (error: Error) => log.error({ err: error }, 'WS-FLV error'));
   const httpServer = http.httpServer!;
+  // node-media-server crashes the process when a play request names a stream it refuses (bad characters):
+  // it closes the half-made session, whose close handler then throws. Only well-formed FLV paths reach it.
+  const serve = httpServer.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  httpServer.removeAllListeners('request');
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!SERVED_PATH.test(req.url ?? '')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('no such stream\n');
+      return;
+    }
+    for (const listener of serve) {
+      listener(req, res);
+    }
+  });
   http.run();
   rtmp.run();
   const tcpServer = rtmp.tcpServer!;

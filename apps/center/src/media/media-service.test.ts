@@ -28,6 +28,7 @@ describe('media service', () => {
     service = new MediaService({
       secret: SECRET,
       playBaseUrl: 'http://video.bank.local',
+      relayBaseUrl: 'http://10.0.0.1:8000',
       publishBaseUrl: 'rtmp://10.0.0.1:1935',
       localRtmpPort: 19350,
       playUrlTtlSec: 60,
@@ -75,6 +76,13 @@ describe('media service', () => {
     expect(service.authorize('play', 'otherXsub', queryOf(a.url))).toEqual({ ok: false, reason: 'wrong_stream' });
     vi.advanceTimersByTime(61_000);
     expect(service.authorize('play', a.stream, queryOf(a.url))).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it("gives a parent center's relay the media server's own address, browsers the playing address", async () => {
+    const relay = await service.requestPlay({ cameraId: 'fz-1.c1', profile: 'sub', subject: 'center:parent' });
+    expect(relay.url).toMatch(/^http:\/\/10\.0\.0\.1:8000\/live\/fz-1Dc1Xsub\.flv\?/);
+    const browser = await service.requestPlay({ cameraId: 'fz-1.c1', profile: 'sub', subject: 'u:alice' });
+    expect(browser.url.startsWith('http://video.bank.local/live/')).toBe(true);
   });
 
   it('stops the upstream a grace period after the last viewer, not before', async () => {

@@ -18,8 +18,15 @@ export interface PlayGrant {
 
 export interface MediaServiceOptions {
   secret: Buffer;
-  /** How browsers reach our FLV endpoint: `http://host:port` (no trailing slash). */
+  /**
+   * How browsers reach our FLV endpoint, without a trailing slash: empty for
+   * the console's own origin (the center serves `/live/…` itself, so the
+   * stream is as secure as the console: HTTPS, no second origin), or an
+   * address like `https://video.bank.local` behind a proxy.
+   */
   playBaseUrl: string;
+  /** How a parent center's relay reaches our FLV endpoint directly: `http://host:port`. */
+  relayBaseUrl: string;
   /** How agents and parent relays reach our RTMP endpoint: `rtmp://host:port`. */
   publishBaseUrl: string;
   /** Our RTMP port on loopback, for relays running on this host. */
@@ -87,7 +94,7 @@ export class MediaService {
     const token = signToken(this.opts.secret, 'play', stream, exp, req.subject);
     return {
       stream,
-      url: `${this.opts.playBaseUrl}/${MEDIA_APP}/${stream}.flv?${toQuery(token)}`,
+      url: `${req.subject?.startsWith('center:') === true ? this.opts.relayBaseUrl : this.opts.playBaseUrl}/${MEDIA_APP}/${stream}.flv?${toQuery(token)}`,
       expiresAt: new Date(exp * 1000).toISOString(),
     };
   }

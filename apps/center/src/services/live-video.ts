@@ -105,7 +105,9 @@ export class LiveVideo {
     });
     media = new MediaService({
       secret,
-      playBaseUrl: config.media.publicUrl ?? `http://${config.media.host}:${server.httpPort}`,
+      // Browsers play through the console's origin unless a proxy address is configured; relays go direct.
+      playBaseUrl: config.media.publicUrl?.replace(/\/$/, '') ?? '',
+      relayBaseUrl: `http://${config.media.host}:${server.httpPort}`,
       publishBaseUrl: config.media.publicRtmpUrl ?? `rtmp://${config.media.host}:${server.rtmpPort}`,
       localRtmpPort: server.rtmpPort,
       playUrlTtlSec: config.media.playUrlTtlSec,
