@@ -117,7 +117,9 @@ export async function startCenterFixture(opts: {
     })),
     ...opts.config,
   });
-  const center = await startCenter(config, createLogger('fixture').child({}, { level: 'silent' }));
+  // Silent unless FIXTURE_LOG_LEVEL says otherwise (e.g. `warn`, to see why a message was refused).
+  const level = process.env.FIXTURE_LOG_LEVEL ?? 'silent';
+  const center = await startCenter(config, createLogger('fixture').child({}, { level }));
   const branches = new Map<string, FixtureBranch>();
   for (const id of opts.branches) {
     const client = await mqtt.connectAsync(center.brokerUrl, {

@@ -9,10 +9,17 @@ export interface CenterProcessInfo {
   httpUrl: string;
   brokerUrl: string;
   media: { rtmp: number; http: number } | null;
+  databaseUrl: string;
+  /** A session cookie (`cookie` header value) of each user named in `signIn`. */
+  cookies: Record<string, string>;
 }
 
 export interface CenterProcess extends CenterProcessInfo {
   child: ChildProcess;
+  /** The last few kilobytes the process wrote to stderr (an uncaught exception's stack, for one). */
+  stderr(): string;
+  /** The last 200 log lines of the center (none unless FIXTURE_LOG_LEVEL is set). */
+  logs(): string[];
   /** Whether the process is still running (it has not exited or been killed). */
   alive(): boolean;
   /** Resolves with the exit code (or the signal's name) once the process has ended. */
@@ -24,9 +31,13 @@ interface Options {
   branches: string[];
   users: FixtureUser[];
   config?: Record<string, unknown>;
+  /** Users to sign in once the center is up (the child keeps track of the authenticator codes it used). */
+  signIn?: string[];
 }
 
 const SELF = fileURLToPath(import.meta.url);
+/** Marks the child's one line about itself among the center's log lines. */
+const INFO_PREFIX = 'bsm-center-process ';
 const REPO_ROOT = join(dirname(SELF), '..', '..');
 
 /**
@@ -45,6 +56,8 @@ export async function startCenterProcess(opts: Options): Promise<CenterProcess> 
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
+  // The center's log lines (FIXTURE_LOG_LEVEL), kept for a failing test to print and echoed as they come.
+  const logs: string[] = [];
   let ended = false;
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -54,12 +67,22 @@ export async function startCenterProcess(opts: Options): Promise<CenterProcess> 
   });
   const info = await new Promise<CenterProcessInfo>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => resolve(JSON.parse(line) as CenterProcessInfo));
+    lines.on('line', (line) => {
+      if (line.startsWith(INFO_PREFIX)) {
+        resolve(JSON.parse(line.slice(INFO_PREFIX.length)) as CenterProcessInfo);
+        return;
+      }
+      logs.push(line);
+      logs.splice(0, logs.length - 200);
+      process.stderr.write(`[center] ${line}\n`);
+    });
     void exited.then((code) => reject(new Error(`the center process ended (${code}) before it was up: ${stderr}`)));
   });
   return {
     ...info,
     child,
+    stderr: () => stderr,
+    logs: () => [...logs],
     alive: () => !ended,
     exited,
     async stop() {
@@ -82,8 +105,12 @@ async function main(): Promise<void> {
     httpUrl: fx.center.httpUrl,
     brokerUrl: fx.center.brokerUrl,
     media: fx.center.media,
+    databaseUrl: fx.databaseUrl,
+    cookies: Object.fromEntries(
+      await Promise.all((opts.signIn ?? []).map(async (u) => [u, await fx.cookieOf(u)] as const)),
+    ),
   };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
+  process.stdout.write(`${INFO_PREFIX}${JSON.stringify(info)}\n`);
 }
 
 if (process.argv[1] === SELF) {
