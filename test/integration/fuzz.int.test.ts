@@ -257,7 +257,9 @@ const restArb: fc.Arbitrary<RestInput & { cookieNoise: string }> = fc
     const key = routeKey(route);
     const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? '');
     const paramsArb = fc.tuple(
-      ...names.map((n) => paramArb(n === 'id' && route.path.startsWith('/api/branches') ? KNOWN.branch! : KNOWN[n]!)),
+      ...names.map((n) =>
+        paramArb((n === 'id' && route.path.startsWith('/api/branches') ? KNOWN.branch : KNOWN[n]) ?? ['x']),
+      ),
     );
     return fc.record({
       route: fc.constant(key),

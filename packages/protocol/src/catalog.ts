@@ -20,7 +20,10 @@ export const NodeEntry = z.strictObject({
   address: z.string().max(200).optional(),
   importance: Importance,
   /** Centers only: where officers open this center's console (single sign-on from the centers above). */
-  consoleUrl: z.url({ protocol: /^https?$/ }).max(300).optional(),
+  consoleUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(300)
+    .optional(),
 });
 export type NodeEntry = z.infer<typeof NodeEntry>;
 
