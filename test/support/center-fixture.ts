@@ -16,6 +16,7 @@ import {
 } from '../../packages/protocol/src/index.js';
 import { createLogger, hashSecret, newTotpSecret } from '../../packages/runtime/src/index.js';
 import mqtt, { type MqttClient } from 'mqtt';
+import pgClient from 'pg';
 import { startTestPostgres, type TestPostgres } from './postgres.js';
 import { waitFor } from './wait.js';
 
@@ -49,6 +50,20 @@ export interface FixtureUser {
   role: Role;
   jurisdiction?: string;
   displayName?: string;
+}
+
+/** Connections to the database other than the one asking. */
+async function otherConnections(databaseUrl: string): Promise<number> {
+  const client = new pgClient.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
 }
 
 const catalogOf = (id: string, seq: number): Catalog => ({
@@ -102,7 +117,9 @@ export async function startCenterFixture(opts: {
     })),
     ...opts.config,
   });
-  const center = await startCenter(config, createLogger('fixture').child({}, { level: 'silent' }));
+  // Silent unless FIXTURE_LOG_LEVEL says otherwise (e.g. `warn`, to see why a message was refused).
+  const level = process.env.FIXTURE_LOG_LEVEL ?? 'silent';
+  const center = await startCenter(config, createLogger('fixture').child({}, { level }));
   const branches = new Map<string, FixtureBranch>();
   for (const id of opts.branches) {
     const client = await mqtt.connectAsync(center.brokerUrl, {
@@ -171,6 +188,12 @@ export async function startCenterFixture(opts: {
         await b.client.endAsync();
       }
       await center.close();
+      // A pool's end() resolves before its connections have said goodbye; a server stopped in between sends
+      // them a FATAL that the center's pool (no error listener) throws as an uncaught exception.
+      await waitFor(
+        "the center's database connections closed",
+        async () => (await otherConnections(databaseUrl)) === 0,
+      );
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     },

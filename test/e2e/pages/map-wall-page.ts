@@ -21,6 +21,11 @@ export class MapWallPage {
     await this.page.getByTestId('tab-nodes').click();
   }
 
+  /** Back to the live alarm list (the side panel's first tab). */
+  async showAlarmList(): Promise<void> {
+    await this.page.getByTestId('tab-alarms').click();
+  }
+
   nodeRows(state?: 'online' | 'offline' | 'alarm'): Locator {
     return this.page.locator(state ? `[data-testid="node-row"][data-state="${state}"]` : '[data-testid="node-row"]');
   }
