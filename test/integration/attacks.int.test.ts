@@ -48,9 +48,8 @@ import { waitFor } from '../support/wait.js';
  * route takes a recording id or a file name, so "another jurisdiction's
  * recording by id" has nothing to attack; add it here with the routes.
  *
- * Tests marked `it.fails` pin a weakness found by these attacks: they pass
- * while the product is vulnerable and start failing once it is fixed (then
- * drop the `.fails`). Each names the file and the input.
+ * Tests whose comment starts "Found and fixed" pinned a weakness these
+ * attacks found (with `it.fails` while it was open); each names the input.
  */
 
 const BRANCH_A = 'b-a';
@@ -210,35 +209,35 @@ describe('attacks on the REST API, the socket and the console files', () => {
     // op-a watches branch A only; everything of branch B is asked for by its id, as a curious officer would.
     const cameraB = `${BRANCH_B}.cam1`;
 
-    it("refuses branch B's node, and the center above, as outside the jurisdiction", async () => {
+    it("refuses branch B's node, and the center above, as if they did not exist", async () => {
       expect(refusal(await as('op-a', 'GET', `/api/nodes/${BRANCH_B}`))).toEqual({
-        status: 403,
-        code: 'outside_jurisdiction',
+        status: 404,
+        code: 'not_found',
       });
-      expect(refusal(await as('op-a', 'GET', '/api/nodes/fz'))).toEqual({ status: 403, code: 'outside_jurisdiction' });
-      // A node that does not exist anywhere is a 404: the two answers differ, see the existence test below.
+      expect(refusal(await as('op-a', 'GET', '/api/nodes/fz'))).toEqual({ status: 404, code: 'not_found' });
+      // A node that does not exist anywhere gets the same answer: ids cannot be probed.
       expect(refusal(await as('op-a', 'GET', '/api/nodes/b-nowhere'))).toEqual({ status: 404, code: 'not_found' });
       expect(refusal(await as('op-a', 'GET', `/api/alarms?nodeId=${BRANCH_B}`))).toEqual({
-        status: 403,
-        code: 'outside_jurisdiction',
+        status: 404,
+        code: 'not_found',
       });
     });
 
     it("refuses to play or steer branch B's camera", async () => {
       expect(refusal(await as('op-a', 'POST', `/api/cameras/${cameraB}/play`, {}))).toEqual({
-        status: 403,
-        code: 'outside_jurisdiction',
+        status: 404,
+        code: 'not_found',
       });
       expect(refusal(await as('op-a', 'POST', `/api/cameras/${cameraB}/play`, { purpose: 'playback' }))).toEqual({
-        status: 403,
-        code: 'outside_jurisdiction',
+        status: 404,
+        code: 'not_found',
       });
       expect(
         refusal(await as('op-a', 'POST', `/api/cameras/${cameraB}/ptz`, { kind: 'move', action: 'left' })),
-      ).toEqual({ status: 403, code: 'outside_jurisdiction' });
+      ).toEqual({ status: 404, code: 'not_found' });
       expect(
         refusal(await as('op-a', 'POST', `/api/cameras/${cameraB}/ptz`, { kind: 'preset', op: 'set', preset: 1 })),
-      ).toEqual({ status: 403, code: 'outside_jurisdiction' });
+      ).toEqual({ status: 404, code: 'not_found' });
     });
 
     it("does not show, or let anyone act on, branch B's alarm", async () => {
@@ -281,8 +280,8 @@ describe('attacks on the REST API, the socket and the console files', () => {
         refusal(await as('staff-a', 'POST', `/api/branches/${BRANCH_B}/panic`, { type: 'duress', confirm: true })),
       ).toEqual({ status: 404, code: 'not_found' });
       expect(refusal(await as('staff-a', 'GET', `/api/nodes/${BRANCH_B}`))).toEqual({
-        status: 403,
-        code: 'outside_jurisdiction',
+        status: 404,
+        code: 'not_found',
       });
     });
 
@@ -356,8 +355,8 @@ describe('attacks on the REST API, the socket and the console files', () => {
       }
     });
 
-    it.fails(
-      // WEAKNESS: apps/center/src/api/server.ts ensureVisible() and services/live-video.ts visibleCamera() answer
+    it(
+      // Found and fixed: apps/center/src/api/server.ts ensureVisible() and services/live-video.ts visibleCamera() answer
       // 403 outside_jurisdiction for an id that exists elsewhere and 404 for one that does not, so an officer can
       // enumerate the whole network's node and camera ids (packages/protocol/src/access.ts says an id outside
       // the jurisdiction "does not exist for them"; alarms and branch panels already answer 404).
@@ -372,16 +371,16 @@ describe('attacks on the REST API, the socket and the console files', () => {
       },
     );
 
-    it.fails(
-      // WEAKNESS: refusals inside a route are not logged. apps/center/src/api/http-errors.ts errorHandler()
+    it(
+      // Found and fixed: refusals inside a route are not logged. apps/center/src/api/http-errors.ts errorHandler()
       // answers an HttpError without a log line, and only user administration (server.ts `administered`) writes a
       // failure to the audit trail (main has since added access.refused for the route guard's refusals, not for
       // outside_jurisdiction / not_found): an officer probing other jurisdictions' cameras leaves no trace (S8).
       'records a refused attempt on another jurisdiction in the audit trail',
       async () => {
         expect(refusal(await as('op-a', 'POST', `/api/cameras/${cameraB}/play`, {}))).toEqual({
-          status: 403,
-          code: 'outside_jurisdiction',
+          status: 404,
+          code: 'not_found',
         });
         expect(await auditFailures(fx.databaseUrl, 'op-a', cameraB)).not.toEqual([]);
       },
@@ -551,8 +550,8 @@ describe('attacks on the REST API, the socket and the console files', () => {
       }
     });
 
-    it.fails(
-      // WEAKNESS: a path parameter that is not valid percent-encoding makes express's router fail with a 400
+    it(
+      // Found and fixed: a path parameter that is not valid percent-encoding makes express's router fail with a 400
       // error that apps/center/src/api/http-errors.ts errorHandler() does not recognise: the center answers
       // 500 internal (and logs it as a server error) instead of 400. Input: GET /api/nodes/%E0%A4%A.
       'answers a malformed percent-encoding in a path parameter with 400',
@@ -564,8 +563,8 @@ describe('attacks on the REST API, the socket and the console files', () => {
       },
     );
 
-    it.fails(
-      // WEAKNESS: the same errorHandler maps body-parser's own refusals (415 unsupported charset or
+    it(
+      // Found and fixed: the same errorHandler maps body-parser's own refusals (415 unsupported charset or
       // Content-Encoding, 400 for a body that does not inflate) to 500 internal. Input: POST /api/auth/login with
       // `Content-Type: application/json; charset=latin1`, or `Content-Encoding: x-garbage`, or `gzip` over plain
       // text. The body is parsed before the session is checked, so anyone can make the center log these as errors.
@@ -802,8 +801,8 @@ describe('attacks on the REST API, the socket and the console files', () => {
       expect(shell.headers['x-powered-by']).toBeUndefined();
     });
 
-    it.fails(
-      // WEAKNESS: apps/center/src/api/server.ts sets no Content-Security-Policy (the header middleware at the top
+    it(
+      // Found and fixed: apps/center/src/api/server.ts sets no Content-Security-Policy (the header middleware at the top
       // of createApi sets nosniff, X-Frame-Options and Referrer-Policy only): one markup-injection bug in the
       // console would run script with the officer's session. A policy such as "default-src 'self'; object-src
       // 'none'; frame-ancestors 'none'" fits a console that loads nothing from elsewhere (SPEC S1).
@@ -884,7 +883,7 @@ describe('attacks through the MQTT ingest', () => {
     const oversize = goodAlarm({ text: 'x'.repeat(70 * 1024) });
     await sendRefused('alarm', Buffer.from(encode(oversize)), 'alarm: payload of ');
     expect(Object.keys((await health()).messages.refused).find((k) => k.startsWith('alarm: payload of '))).toMatch(
-      /^alarm: payload of \d+ bytes exceeds the 65536-byte limit for "alarm"$/,
+      /^alarm: payload of N bytes exceeds the N-byte limit for "alarm"$/,
     );
     expect(await alarmsWithId(fx.databaseUrl, oversize.id)).toBe(0);
     await nextGoodAlarmGoesThrough();
@@ -957,7 +956,7 @@ describe('attacks through the MQTT ingest', () => {
         since: new Date().toISOString(),
         software: { name: 't', version: '1' },
       }),
-      `status: status of ${VICTIM} published by ${ROGUE}`,
+      'status: status of another node',
     );
     const map = (await callApi(fx.center.httpUrl, { path: '/api/map', cookie: watcher }))
       .body as unknown as MapResponse;
@@ -966,24 +965,29 @@ describe('attacks through the MQTT ingest', () => {
     await nextGoodAlarmGoesThrough();
   });
 
-  it.fails(
-    // WEAKNESS (denial of service by any branch): the broker's ACL (apps/center/src/broker/acl.ts mayPublish)
-    // lets a branch publish on any topic under its own `up/`, including the empty level `bsm/v1/<id>/up/`. The
+  it(
+    // Found and fixed (denial of service by any branch): the broker's ACL (apps/center/src/broker/acl.ts mayPublish)
+    // let a branch publish on any topic under its own `up/`, including the empty level `bsm/v1/<id>/up/`. The
     // center's own subscription (`bsm/v1/+/up/+`) matches it, and the embedded broker then drops the center's
     // connection ("no such packet" from aedes-persistence); it reconnects after a second. One such message a
     // second keeps the center off its broker: every branch's alarms wait, and /api/health reports broker: false.
     "keeps acknowledging other branches' alarms promptly when a branch publishes on an empty topic level",
     async () => {
+      // The broker now refuses the topic: acknowledged, delivered nowhere, counted.
+      const before = await refusedWith('acl: ');
       await branch(ROGUE).client.publishAsync(`bsm/v1/${ROGUE}/up/`, Buffer.from('{}'), { qos: 1 });
+      expect(await refusedWith('acl: ')).toBe(before + 1);
       const started = Date.now();
       await raiseAndAck(branch(VICTIM));
       expect(Date.now() - started).toBeLessThan(750);
       expect((await health()).broker).toBe(true);
+      // The rogue keeps its connection, and what it sends next is heard.
+      await nextGoodAlarmGoesThrough();
     },
   );
 
-  it.fails(
-    // WEAKNESS: apps/center/src/broker/bus.ts drops a message on a topic it does not know (e.g. `up/alarms`, a
+  it(
+    // Found and fixed: apps/center/src/broker/bus.ts drops a message on a topic it does not know (e.g. `up/alarms`, a
     // typo or an agent of another version) with a log line only: it is not counted in /api/health, so a branch
     // whose alarms all go to a wrong topic looks healthy there.
     'counts a message on an unknown topic of the branch as refused',
@@ -1000,8 +1004,8 @@ describe('attacks through the MQTT ingest', () => {
     },
   );
 
-  it.fails(
-    // WEAKNESS: apps/center/src/services/ingest.ts refuse() keys the counters by the reason up to its first
+  it(
+    // Found and fixed: apps/center/src/services/ingest.ts refuse() keys the counters by the reason up to its first
     // colon, and the size refusal ("payload of N bytes exceeds …") and "status of <node> published by …" have
     // none: every distinct size or node id adds a key to messages.refused, so a branch can grow the center's
     // counters and /api/health without bound.
@@ -1018,8 +1022,8 @@ describe('attacks through the MQTT ingest', () => {
     // The broker's ACL stops a branch publishing on another's topics (authorization-matrix.int.test.ts); these
     // put the other branch's id inside the payload, on the rogue branch's own topics.
 
-    it.fails(
-      // WEAKNESS: apps/center/src/services/ingest.ts handleAlarm() checks only that the path starts at the origin
+    it(
+      // Found and fixed: apps/center/src/services/ingest.ts handleAlarm() checks only that the path starts at the origin
       // and ends at the publisher, not that the origin lies below the publisher: branch b-m publishes
       // {origin: "b-n", path: ["b-n", "b-m"], type: "panic"} on its own up/alarm and the center stores a panic
       // "from" branch b-n, shows it to b-n's officers and counts it on b-n's map marker.
@@ -1034,8 +1038,8 @@ describe('attacks through the MQTT ingest', () => {
       },
     );
 
-    it.fails(
-      // WEAKNESS: the same check does not cover `subject` (meant for a center's device_offline alarm about a
+    it(
+      // Found and fixed: the same check does not cover `subject` (meant for a center's device_offline alarm about a
       // branch): {origin: "b-m", path: ["b-m"], subject: "b-n"} is stored and shown at branch b-n.
       'refuses an alarm about another branch from a branch',
       async () => {
@@ -1052,8 +1056,8 @@ describe('attacks through the MQTT ingest', () => {
       },
     );
 
-    it.fails(
-      // WEAKNESS: apps/center/src/services/ingest.ts onCatalog() refuses a catalog that describes this center,
+    it(
+      // Found and fixed: apps/center/src/services/ingest.ts onCatalog() refuses a catalog that describes this center,
       // but not one that describes a sibling: NodeRepository.applyCatalog() upserts by id, so branch b-m's
       // catalog listing {id: "b-n", parentId: "b-m", name: "…"} and camera "b-n.cam1" with nodeId "b-m" renames
       // b-n, moves it (and its alarms) under b-m, and takes over its camera.
@@ -1130,8 +1134,8 @@ describe("attacks on the media server's HTTP-FLV port (a center in its own proce
     expect((await callApi(center.httpUrl, { path: '/api/health' })).status).toBe(200);
   });
 
-  it.fails(
-    // WEAKNESS (critical, unauthenticated): node-media-server 4.4.3 (node_modules/node-media-server/src/session/
+  it(
+    // Found and fixed (critical, unauthenticated): node-media-server 4.4.3 (node_modules/node-media-server/src/session/
     // flv_session.js) closes an FLV session whose stream name has a character outside [A-Za-z0-9_-] in its
     // constructor, before it has a broadcast, yet still listens for the socket's close; its onClose then reads
     // `this.broadcast.donePlay` of undefined and throws. apps/center/src/media/media-server.ts wraps handleFlv
@@ -1161,8 +1165,8 @@ describe('a database that closes the center’s idle connections (a center in it
     await center?.stop();
   });
 
-  it.fails(
-    // WEAKNESS (availability): apps/center/src/db/database.ts createDb() makes a pg.Pool with no 'error'
+  it(
+    // Found and fixed (availability): apps/center/src/db/database.ts createDb() makes a pg.Pool with no 'error'
     // listener, and the center has no uncaughtException handler. When PostgreSQL ends an idle pooled connection
     // (a restart or fail-over, idle_session_timeout, pg_terminate_backend by an administrator or an attacker with
     // database access), pg-pool re-emits the FATAL 57P01 on the pool and the center process dies.

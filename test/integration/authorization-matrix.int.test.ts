@@ -188,7 +188,6 @@ describe('authorization matrix', () => {
       password: branchSecret(BRANCH),
       reconnectPeriod: 0,
     });
-    const closed = new Promise<void>((resolve) => spoofer.once('close', () => resolve()));
     // Reading another node's commands: the SUBACK refuses it (0x80), the connection stays.
     await expect(spoofer.subscribeAsync(`bsm/v1/${OTHER}/down/+`, { qos: 1 })).rejects.toThrow(/Subscribe error/);
     expect(spoofer.connected).toBe(true);
@@ -203,8 +202,9 @@ describe('authorization matrix', () => {
       occurredAt: new Date().toISOString(),
       source: 'panel',
     };
-    spoofer.publish(upTopic(OTHER, 'alarm'), Buffer.from(encode(spoofed)), { qos: 1 });
-    await closed; // the broker drops a client that publishes outside its own topics
+    // The broker acknowledges the publish (MQTT has no refusal for it) and delivers it nowhere.
+    await spoofer.publishAsync(upTopic(OTHER, 'alarm'), Buffer.from(encode(spoofed)), { qos: 1 });
+    await spoofer.endAsync();
     // Its own branch's alarms still flow, and the spoofed one was never stored.
     const branch = fx.branches.get(BRANCH);
     const own = branch?.raise();

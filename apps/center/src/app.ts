@@ -134,11 +134,17 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       }
     }
 
+    // The broker starts before the ingest that counts what it refuses: bound once the ingest exists.
+    let publishRefused: (user: string, topic: string) => void = () => undefined;
     // Broker endpoint for the nodes below.
     let embedded: EmbeddedBroker | null = null;
     let busOptions: ConstructorParameters<typeof CenterBus>[0];
     if (config.broker.embedded) {
-      embedded = await startEmbeddedBroker({ ...config.broker.embedded, logger: log });
+      embedded = await startEmbeddedBroker({
+        ...config.broker.embedded,
+        logger: log,
+        onPublishRefused: (user, topic) => publishRefused(user, topic),
+      });
       closers.push(() => embedded?.close());
       busOptions = {
         url: `mqtt://127.0.0.1:${embedded.port}`,
@@ -394,6 +400,8 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       },
     });
     bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
+    bus.onUnknown((topic) => ingest.refuseTopic(topic));
+    publishRefused = (user, topic) => ingest.refuseAcl(user, topic);
     await bus.start();
     closers.push(() => bus.stop());
     closers.push(() => intake.idle());

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DOWN_EXAMPLES, UP_EXAMPLES } from './examples.js';
-import { MAX_PAYLOAD_BYTES, MAX_SMALL_PAYLOAD_BYTES, decodeDown, decodeUp, encode, type Decoded } from './decode.js';
+import {
+  MAX_PAYLOAD_BYTES,
+  MAX_SMALL_PAYLOAD_BYTES,
+  decodeDown,
+  decodeUp,
+  encode,
+  nulPath,
+  type Decoded,
+} from './decode.js';
 import { DOWN_MESSAGES, UP_MESSAGES, type DownKind, type UpKind } from './topics.js';
 
 const upKinds = Object.keys(UP_MESSAGES) as UpKind[];
@@ -194,3 +202,18 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   }
   throw new Error('needle not found');
 }
+
+describe('nulPath', () => {
+  it('finds a NUL character in any string or key, by its path', () => {
+    expect(nulPath({ a: 'ok', b: [1, { c: 'x\u0000y' }] })).toBe('b.1.c');
+    expect(nulPath({ ['k\u0000']: 1 })).toBe('k\u0000');
+    expect(nulPath('plain')).toBeNull();
+    expect(nulPath({ a: ['ok', 2, null, true] })).toBeNull();
+  });
+
+  it('refuses a message with one, saying where, instead of letting it reach the database', () => {
+    const withNul = { ...alarm, text: 'bad\u0000text' };
+    const decoded = decodeUp('alarm', JSON.stringify(withNul));
+    expect(decoded).toEqual({ ok: false, reason: 'invalid alarm: text: a NUL character is not allowed in text' });
+  });
+});

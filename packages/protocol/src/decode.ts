@@ -21,6 +21,32 @@ export function describeZodError(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * Where a parsed JSON value holds a NUL character (`\u0000`), in a key or a
+ * string, as a path, or null. PostgreSQL stores no NUL in text: such a value
+ * would fail where it is written (a whole batch of alarms with it), so it is
+ * refused at the door with a reason.
+ */
+export function nulPath(value: unknown, path = '(root)', depth = 0): string | null {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? path : null;
+  }
+  if (depth > 64 || value === null || typeof value !== 'object') {
+    return null;
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    const at = path === '(root)' ? key : `${path}.${key}`;
+    if (key.includes('\u0000')) {
+      return at;
+    }
+    const found = nulPath(inner, at, depth + 1);
+    if (found !== null) {
+      return found;
+    }
+  }
+  return null;
+}
+
 function decodeWith<T>(schema: z.ZodType<T>, kind: string, payload: Uint8Array | string): Decoded<T> {
   const bytes = typeof payload === 'string' ? utf8.encode(payload) : payload;
   const size = bytes.byteLength;
@@ -32,6 +58,10 @@ function decodeWith<T>(schema: z.ZodType<T>, kind: string, payload: Uint8Array |
     json = JSON.parse(typeof payload === 'string' ? payload : fromUtf8.decode(bytes));
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  const nul = nulPath(json);
+  if (nul !== null) {
+    return { ok: false, reason: `invalid ${kind}: ${nul}: a NUL character is not allowed in text` };
   }
   const parsed = schema.safeParse(json);
   return parsed.success

@@ -37,9 +37,37 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what:
   return result.data;
 }
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** What body-parser and the router say of a request they could not read, as our codes. */
+const READ_ERRORS: Record<string, { code: string; message: string }> = {
+  'entity.parse.failed': { code: 'invalid_json', message: 'request body is not valid JSON' },
+  'entity.too.large': { code: 'too_large', message: 'request body too large' },
+  'charset.unsupported': { code: 'unsupported_charset', message: 'request body charset not supported: use UTF-8' },
+  'encoding.unsupported': {
+    code: 'unsupported_encoding',
+    message: 'request body encoding not supported: send it uncompressed or gzip, deflate, br',
+  },
+  'entity.verify.failed': { code: 'invalid_body', message: 'request body could not be read' },
+  'request.aborted': { code: 'aborted', message: 'the request was aborted' },
+  'request.size.invalid': { code: 'invalid_body', message: 'request body length does not match its header' },
+  'stream.encoding.set': { code: 'invalid_body', message: 'request body could not be read' },
+};
+
+/**
+ * Every error becomes a JSON answer with a code: ours as they are, the
+ * readers' (a body that does not parse or inflate, a path that is not valid
+ * percent-encoding) as 4xx, anything else as 500 `internal`, logged. A
+ * refusal is passed to `onRefused` (logged and put in the audit trail).
+ */
+export function errorHandler(
+  log: Logger,
+  onRefused: (req: Parameters<ErrorRequestHandler>[1], status: number, code: string, message: string) => void = () =>
+    undefined,
+): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof HttpError) {
+      if (err.status === 403 || err.status === 404) {
+        onRefused(req, err.status, err.code, err.message);
+      }
       sendError(res, err.status, {
         code: err.code,
         message: err.message,
@@ -62,12 +90,18 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') {
-      sendError(res, 400, { code: 'invalid_json', message: 'request body is not valid JSON' });
+    const known = e.type === undefined ? undefined : READ_ERRORS[e.type];
+    if (known && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(res, e.status, known);
       return;
     }
-    if (e.type === 'entity.too.large') {
-      sendError(res, 413, { code: 'too_large', message: 'request body too large' });
+    if (err instanceof URIError) {
+      // Express could not decode a path parameter (`%E0%A4%A`, a lone `%`).
+      sendError(res, 400, { code: 'invalid_request', message: 'the path is not valid percent-encoding' });
+      return;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(res, e.status, { code: 'bad_request', message: e.message ?? 'the request could not be read' });
       return;
     }
     log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');

@@ -25,6 +25,7 @@ import {
   type MapResponse,
   type NodeDetailResponse,
   allows,
+  nulPath,
   API_ROUTES,
   routeKey,
   type ApiRouteKey,
@@ -87,6 +88,44 @@ export interface ApiDeps {
   sso: SingleSignOn;
 }
 
+/**
+ * The console loads only its own files: scripts and connections from its
+ * origin, images also as data/blob URLs (the QR code, snapshots) and from
+ * the intranet tile server when one is configured, video through MSE blobs;
+ * so one markup-injection bug cannot load or send anything elsewhere.
+ * Inline styles stay allowed (the map library positions with them).
+ */
+export function contentSecurityPolicy(tileUrl: string | null): string {
+  let tiles = '';
+  if (tileUrl) {
+    try {
+      tiles = ` ${new URL(tileUrl.replace(/\{[a-z]\}/g, '0')).origin}`;
+    } catch {
+      tiles = '';
+    }
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${tiles}`,
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The pattern of the route that answered (`/api/cameras/:id/play`), or the path when none did. */
+const routePath = (req: Request): string => {
+  const route = (req as { route?: { path?: unknown } }).route;
+  return typeof route?.path === 'string' ? route.path : req.path;
+};
+
 /** This console's origin as the client reached it: `http.publicUrl` when set, else the request's own. */
 const consoleOriginOf =
   (publicUrl: string | undefined) =>
@@ -106,10 +145,12 @@ export function createApi(deps: ApiDeps): express.Express {
   const { config, auth, nodes, alarms, index } = deps;
   const app = express();
   app.disable('x-powered-by');
+  const contentPolicy = contentSecurityPolicy(config.map.tileUrl);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('Content-Security-Policy', contentPolicy);
     next();
   });
   const ipRules = new IpRules(config.security);
@@ -124,6 +165,19 @@ export function createApi(deps: ApiDeps): express.Express {
     );
   });
   app.use('/api', express.json({ limit: '256kb' }));
+  // Text with a NUL character cannot be stored (PostgreSQL): refused here, with the field, not as a 500 later.
+  app.use('/api', (req, _res, next) => {
+    const where = nulPath(req.body) ?? nulPath(req.query, 'query');
+    if (where !== null) {
+      next(
+        new HttpError(400, 'invalid_request', 'a NUL character is not allowed in text', [
+          { path: where, message: 'a NUL character is not allowed in text' },
+        ]),
+      );
+      return;
+    }
+    next();
+  });
 
   const requireSession = (req: Request, _res: Response, next: NextFunction): void => {
     const header = req.headers.authorization;
@@ -202,11 +256,10 @@ export function createApi(deps: ApiDeps): express.Express {
   };
   /** The node must exist and lie inside the user's jurisdiction. */
   const ensureVisible = (session: Session, nodeId: string): void => {
-    if (!index.get(nodeId)) {
+    // Outside the jurisdiction a node does not exist for the user: the same answer as for an unknown id,
+    // so ids cannot be probed (the refusal is logged and recorded all the same).
+    if (!index.get(nodeId) || !index.isWithin(nodeId, session.user.jurisdiction)) {
       throw new HttpError(404, 'not_found', `no node ${nodeId}`);
-    }
-    if (!index.isWithin(nodeId, session.user.jurisdiction)) {
-      throw new HttpError(403, 'outside_jurisdiction', `${nodeId} is outside your jurisdiction`);
     }
   };
 
@@ -508,6 +561,19 @@ export function createApi(deps: ApiDeps): express.Express {
     });
   }
 
-  app.use(errorHandler(deps.log));
+  app.use(
+    errorHandler(deps.log, (req, status, code, message) => {
+      // A refusal inside a route (another jurisdiction's camera, an id that is not there) is what probing
+      // looks like: logged, and recorded for signed-in users.
+      deps.log.info(
+        { method: req.method, url: req.originalUrl, status, code, user: req.session?.user.username },
+        message,
+      );
+      // The guard records its own refusals (forbidden, remote_refused) before it refuses.
+      if (req.session && code !== 'forbidden' && code !== 'remote_refused') {
+        recordRefusal(req, `${req.method} ${routePath(req)}`, code, message);
+      }
+    }),
+  );
   return app;
 }

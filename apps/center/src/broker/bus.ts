@@ -22,6 +22,7 @@ export type UpHandler = (publisher: string, kind: UpKind, payload: Buffer) => vo
 export class CenterBus {
   private client: MqttClient | null = null;
   private handler: UpHandler = () => undefined;
+  private unknownHandler: (topic: string) => void = () => undefined;
 
   constructor(
     private readonly opts: {
@@ -36,6 +37,11 @@ export class CenterBus {
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** A message under `up/` of a kind this center does not know: the ingest counts it. */
+  onUnknown(handler: (topic: string) => void): void {
+    this.unknownHandler = handler;
   }
 
   onUp(handler: UpHandler): void {
@@ -59,6 +65,7 @@ export class CenterBus {
       const parsed = parseTopic(topic);
       if (parsed?.direction !== 'up') {
         this.log.warn({ topic }, 'ignored message on a foreign topic');
+        this.unknownHandler(topic);
         return;
       }
       this.handler(parsed.nodeId, parsed.kind, payload);

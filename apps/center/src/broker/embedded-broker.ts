@@ -24,6 +24,8 @@ export async function startEmbeddedBroker(opts: {
   port: number;
   credentialsFile: string;
   logger: Logger;
+  /** A node published where its ACL does not let it (counted in /api/health). */
+  onPublishRefused?: (user: string, topic: string) => void;
 }): Promise<EmbeddedBroker> {
   const log = opts.logger.child({ part: 'broker' });
   const centerPassword = randomBytes(24).toString('base64url');
@@ -78,10 +80,20 @@ export async function startEmbeddedBroker(opts: {
     const user = (client as unknown as { bsmUser?: string } | null)?.bsmUser ?? '';
     if (client && mayPublish(user, packet.topic)) {
       done(null);
-    } else {
-      log.warn({ clientId: client?.id, user, topic: packet.topic }, 'publish refused by ACL');
-      done(new Error(`not allowed to publish to ${packet.topic}`));
+      return;
     }
+    log.warn({ clientId: client?.id, user, topic: packet.topic }, 'publish refused by ACL');
+    opts.onPublishRefused?.(user, packet.topic);
+    if (!client) {
+      done(new Error(`not allowed to publish to ${packet.topic}`));
+      return;
+    }
+    // MQTT 3.1.1 (3.3.5-2) lets a broker either acknowledge a refused publish and drop it, or close the
+    // connection. Closing makes a QoS 1 sender resend it after every reconnect, and whatever it queued behind
+    // that message never gets through; so acknowledge it and deliver it nowhere: no subscription matches a
+    // \`$\` topic through a wildcard.
+    packet.topic = `$refused/${user || 'unknown'}`;
+    done(null);
   };
 
   broker.authorizeSubscribe = (client, sub, done) => {

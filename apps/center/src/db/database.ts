@@ -15,10 +15,17 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export type Db = Kysely<Database>;
 
+/** Reports an idle connection the server ended; replaced by the pool on next use. */
+const onPoolError = (error: Error): void => {
+  process.emitWarning(`a database connection was lost while idle (${error.message}); the pool opens a new one`);
+};
+
 export function createDb(url: string, poolSize = 10): Db {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // PostgreSQL ending an idle pooled connection (a restart, a fail-over, idle_session_timeout) emits 'error'
+  // on the pool; unheard, it would end the process. The pool drops that client and connects again.
+  pool.on('error', onPoolError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Migrations in order of their timestamped names. A static list, so bundlers and tsx see every file. */

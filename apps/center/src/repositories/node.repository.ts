@@ -170,6 +170,33 @@ export class NodeRepository {
    * everything learned through that child; a delta must build on the revision
    * we hold, or it is refused and the caller asks for a full one.
    */
+  /**
+   * Ids of a catalog that this center already holds from another publisher
+   * (or as its own): a catalog may not take those over.
+   */
+  async heldByOthers(publisher: string, catalog: Catalog): Promise<string[]> {
+    const held: string[] = [];
+    const tables = [
+      ['nodes', catalog.nodes.map((n) => n.id)],
+      ['devices', catalog.devices.map((d) => d.id)],
+      ['cameras', catalog.cameras.map((c) => c.id)],
+      ['alarm_inputs', catalog.alarmInputs.map((a) => a.id)],
+    ] as const;
+    for (const [table, ids] of tables) {
+      if (ids.length === 0) {
+        continue;
+      }
+      const rows = await this.db
+        .selectFrom(table)
+        .select('id')
+        .where('id', 'in', [...ids])
+        .where(sql<boolean>`reported_by IS DISTINCT FROM ${publisher}`)
+        .execute();
+      held.push(...rows.map((r) => r.id));
+    }
+    return held;
+  }
+
   async applyCatalog(selfId: string, catalog: Catalog): Promise<ApplyResult> {
     const publisher = catalog.publisher;
     return this.db.transaction().execute(async (trx) => {

@@ -3,6 +3,7 @@ import {
   type Alarm,
   type AlarmEventBatch,
   type AuditBatch,
+  type Catalog,
   newCorrelationId,
   type Command,
   type CommandReply,
@@ -49,11 +50,16 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
  * and the next one is processed as if nothing happened. Messages of one
  * publisher other than alarms are applied in arrival order.
  */
+/** Distinct refusal reasons counted at most: beyond, they count as `other`. */
+const MAX_REFUSAL_KEYS = 200;
+
 export class Ingest {
   readonly stats: IngestStats = { received: 0, refused: {}, flagged: {} };
   private chains = new Map<string, Promise<void>>();
   /** Highest sequence number seen per origin since start (a restart forgets: the first alarm sets it). */
   private readonly lastSeq = new Map<string, number>();
+  /** What each node said it is in its status, for a node whose catalog has not arrived yet. */
+  private readonly declaredKind = new Map<string, 'center' | 'branch'>();
 
   constructor(
     private readonly selfId: string,
@@ -84,10 +90,26 @@ export class Ingest {
   }
 
   private refuse(publisher: string, kind: string, reason: string): void {
-    // Count by kind and the reason's first words ("alarm: not JSON", "alarm: invalid alarm"), not by every detail.
-    const key = `${kind}: ${reason.split(':')[0] ?? reason}`;
+    // Count by kind and the reason's first words ("alarm: not JSON", "alarm: invalid alarm"), not by every
+    // detail: numbers and node ids vary, the key must not (health would grow with every new size or id).
+    const words = (reason.split(':')[0] ?? reason).replace(/\d+/g, 'N');
+    let key = `${kind}: ${words}`;
+    if (!(key in this.stats.refused) && Object.keys(this.stats.refused).length >= MAX_REFUSAL_KEYS) {
+      key = `${kind}: other`;
+    }
     this.stats.refused[key] = (this.stats.refused[key] ?? 0) + 1;
     this.deps.log.warn({ publisher, kind, reason }, 'message refused');
+  }
+
+  /** The broker refused (acknowledged and dropped) a publish outside the node's own topics. */
+  refuseAcl(user: string, topic: string): void {
+    this.refuse(user, 'acl', `publish outside its own topics: ${topic}`);
+  }
+
+  /** A message on a topic this center does not know (a typo, another version's kind): counted and dropped. */
+  refuseTopic(topic: string): void {
+    this.stats.received += 1;
+    this.refuse(topic.split('/')[2] ?? '?', 'topic', 'unknown topic');
   }
 
   private handleAlarm(publisher: string, payload: Buffer): void {
@@ -97,13 +119,42 @@ export class Ingest {
       return;
     }
     const alarm = decoded.value;
-    if (alarm.path.at(-1) !== publisher || alarm.path[0] !== alarm.origin) {
-      this.refuse(publisher, 'alarm', 'path must start at the origin and end at the publisher');
-      this.deps.intake.refuse(publisher, alarm.id, 'path must start at the origin and end at the publisher');
+    const refusal = this.alarmRefusal(publisher, alarm);
+    if (refusal !== null) {
+      this.refuse(publisher, 'alarm', refusal);
+      this.deps.intake.refuse(publisher, alarm.id, refusal);
       return;
     }
     this.flagOddities(publisher, alarm);
     this.deps.intake.submit(alarm, publisher);
+  }
+
+  /**
+   * Why an alarm may not come from this publisher, or null. The broker's ACL
+   * keeps a node to its own topics; this keeps it to its own subtree inside
+   * the payload: a branch speaks only for itself (its own origin, a one-hop
+   * path, no subject), a child center for nodes below it (an origin or
+   * subject this center knows elsewhere is refused; one not known yet —
+   * its catalog still on its way — passes).
+   */
+  private alarmRefusal(publisher: string, alarm: Alarm): string | null {
+    if (alarm.path.at(-1) !== publisher || alarm.path[0] !== alarm.origin) {
+      return 'path must start at the origin and end at the publisher';
+    }
+    const kind = this.deps.index.get(publisher)?.kind ?? this.declaredKind.get(publisher);
+    const isCenter = kind === 'center';
+    if (!isCenter && (alarm.path.length > 1 || alarm.subject !== undefined)) {
+      return 'a branch raises alarms of its own only';
+    }
+    const outside = (id: string): boolean =>
+      id !== publisher && this.deps.index.get(id) !== undefined && !this.deps.index.isWithin(id, publisher);
+    if (outside(alarm.origin)) {
+      return `origin not below the publisher: ${alarm.origin} is not below ${publisher}`;
+    }
+    if (alarm.subject !== undefined && (alarm.subject === publisher || outside(alarm.subject))) {
+      return `subject not below the publisher: ${alarm.subject} is not below ${publisher}`;
+    }
+    return null;
   }
 
   /**
@@ -170,7 +221,7 @@ export class Ingest {
     }
     const status = decoded.value;
     if (status.nodeId !== publisher) {
-      return this.refuse(publisher, 'status', `status of ${status.nodeId} published by ${publisher}`);
+      return this.refuse(publisher, 'status', `status of another node: ${status.nodeId} published by ${publisher}`);
     }
     // Our own clock: a last-will carries the time its owner connected, not when it died.
     const since = new Date().toISOString();
@@ -184,6 +235,7 @@ export class Ingest {
     if (status.state === 'offline') {
       changed.push(...(await this.deps.nodes.markLearnedThroughOffline(publisher, since, `${publisher} unreachable`)));
     }
+    this.declaredKind.set(publisher, status.kind);
     this.deps.log.info({ publisher, state: status.state, reason: status.reason }, 'node status');
     if (status.state === 'online') {
       this.deps.events.nodeOnline?.(publisher, status.kind);
@@ -217,8 +269,9 @@ export class Ingest {
     if (catalog.publisher !== publisher) {
       return this.refuse(publisher, 'catalog', 'publisher field differs from the topic');
     }
-    if (catalog.nodes.some((n) => n.id === this.selfId)) {
-      return this.refuse(publisher, 'catalog', 'a child may not describe its parent');
+    const refusal = await this.catalogRefusal(publisher, catalog);
+    if (refusal !== null) {
+      return this.refuse(publisher, 'catalog', refusal);
     }
     const result = await this.deps.nodes.applyCatalog(this.selfId, catalog);
     if (!result.applied) {
@@ -247,6 +300,38 @@ export class Ingest {
     }
   }
 
+  /**
+   * Why a catalog may not come from this publisher, or null: a branch
+   * describes itself only, a child center its own subtree; nothing may hang
+   * a device, camera or input on a node outside it, or take over an id this
+   * center holds from another publisher (or as its own).
+   */
+  private async catalogRefusal(publisher: string, catalog: Catalog): Promise<string | null> {
+    if (catalog.nodes.some((n) => n.id === this.selfId)) {
+      return 'a child may not describe its parent';
+    }
+    const kind =
+      this.deps.index.get(publisher)?.kind ??
+      this.declaredKind.get(publisher) ??
+      catalog.nodes.find((n) => n.id === publisher)?.kind;
+    const listed = new Set(catalog.nodes.map((n) => n.id));
+    if (kind !== 'center' && [...listed].some((id) => id !== publisher)) {
+      return 'a branch describes itself only';
+    }
+    const below = (nodeId: string): boolean =>
+      listed.has(nodeId) || nodeId === publisher || this.deps.index.routeTo(nodeId) === publisher;
+    const entities = [...catalog.devices, ...catalog.cameras, ...catalog.alarmInputs];
+    const stray = entities.find((e) => !below(e.nodeId));
+    if (stray) {
+      return `entity not below the publisher: ${stray.id} hangs on ${stray.nodeId}, not below ${publisher}`;
+    }
+    const held = await this.deps.nodes.heldByOthers(publisher, catalog);
+    if (held.length > 0) {
+      return `ids held from another publisher: ${held.slice(0, 5).join(', ')}`;
+    }
+    return null;
+  }
+
   private async onPatrol(publisher: string, payload: Buffer): Promise<void> {
     const decoded = decodeUp('patrol', payload);
     if (!decoded.ok) {
@@ -254,7 +339,7 @@ export class Ingest {
     }
     const p = decoded.value;
     if (p.nodeId !== publisher) {
-      return this.refuse(publisher, 'patrol', `patrol of ${p.nodeId} published by ${publisher}`);
+      return this.refuse(publisher, 'patrol', `patrol of another node: ${p.nodeId} published by ${publisher}`);
     }
     await this.deps.nodes.recordHealth(publisher, {
       at: p.at,
@@ -275,7 +360,11 @@ export class Ingest {
     }
     const foreign = decoded.value.events.find((e) => this.deps.index.routeTo(e.origin) !== publisher);
     if (foreign) {
-      return this.refuse(publisher, 'event', `event ${foreign.id} concerns ${foreign.origin}, outside ${publisher}`);
+      return this.refuse(
+        publisher,
+        'event',
+        `event outside the publisher: ${foreign.id} concerns ${foreign.origin}, outside ${publisher}`,
+      );
     }
     await this.deps.events.alarmEvents?.(publisher, decoded.value);
   }
