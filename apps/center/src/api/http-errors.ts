@@ -17,6 +17,19 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+
+  /**
+   * Set once the refusal is in the audit trail under the operation it
+   * refused, so the error handler does not record it a second time.
+   */
+  recorded = false;
+}
+
+/** Marks an error as already recorded in the audit trail (see `HttpError.recorded`). */
+export function markRecorded(error: unknown): void {
+  if (error instanceof HttpError) {
+    error.recorded = true;
+  }
 }
 
 export function sendError(res: Response, status: number, body: ApiError['error']): void {
@@ -60,20 +73,26 @@ const READ_ERRORS: Record<string, { code: string; message: string }> = {
  */
 export function errorHandler(
   log: Logger,
-  onRefused: (req: Parameters<ErrorRequestHandler>[1], status: number, code: string, message: string) => void = () =>
-    undefined,
+  onRefused: (req: Parameters<ErrorRequestHandler>[1], error: HttpError) => Promise<void> | void = () => undefined,
 ): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof HttpError) {
+      const answer = (): void =>
+        sendError(res, err.status, {
+          code: err.code,
+          message: err.message,
+          ...(err.fields ? { fields: err.fields } : {}),
+          ...(err.link ? { link: err.link } : {}),
+        });
       if (err.status === 403 || err.status === 404) {
-        onRefused(req, err.status, err.code, err.message);
+        // The answer waits for the record, so whoever reads the trail after a refusal finds it there.
+        void Promise.resolve()
+          .then(() => onRefused(req, err))
+          .catch(() => undefined)
+          .finally(answer);
+        return;
       }
-      sendError(res, err.status, {
-        code: err.code,
-        message: err.message,
-        ...(err.fields ? { fields: err.fields } : {}),
-        ...(err.link ? { link: err.link } : {}),
-      });
+      answer();
       return;
     }
     if (err instanceof AuditWriteError) {

@@ -204,9 +204,12 @@ export function createApi(deps: ApiDeps): express.Express {
     return req.session;
   };
   const accessOf = new Map(API_ROUTES.map((r) => [routeKey(r), r.access]));
-  /** A refused call, in the audit trail (never blocking the refusal: a failed write is logged loudly by the trail). */
-  const recordRefusal = (req: Request, key: string, code: string, needs: string): void => {
-    deps.auditLog
+  /**
+   * A refused call, in the audit trail. The refusal waits for the record but never fails because of it:
+   * a failed write is logged loudly by the trail.
+   */
+  const recordRefusal = async (req: Request, key: string, code: string, needs: string): Promise<void> => {
+    await deps.auditLog
       .append({
         actor: req.session?.user.username ?? null,
         action: 'access.refused',
@@ -236,8 +239,13 @@ export function createApi(deps: ApiDeps): express.Express {
         const using = typeof access === 'object' ? access.anyOf.filter((p) => held?.includes(p)) : [];
         const localOnly = using.length > 0 && using.every((p) => config.security.localOnly.includes(p));
         if (localOnly && !ipRules.fromManagementNetwork(clientIp(req))) {
-          recordRefusal(req, key, 'remote_refused', using.join(' or '));
-          next(new HttpError(403, 'remote_refused', `${key} works only from this center's management network`));
+          refuseRecorded(
+            req,
+            next,
+            key,
+            new HttpError(403, 'remote_refused', `${key} works only from this center's management network`),
+            using.join(' or '),
+          );
           return;
         }
         next();
@@ -245,9 +253,13 @@ export function createApi(deps: ApiDeps): express.Express {
       }
       const wanted = typeof access === 'object' ? access.anyOf.join(' or ') : 'a session';
       // An attempt beyond one's permissions is what an auditor looks for: recorded, then refused.
-      recordRefusal(req, key, 'forbidden', wanted);
-      next(new HttpError(403, 'forbidden', `${key} needs the ${wanted} permission`));
+      refuseRecorded(req, next, key, new HttpError(403, 'forbidden', `${key} needs the ${wanted} permission`), wanted);
     };
+  /** Records the guard's refusal, then refuses: the error handler does not record it again. */
+  const refuseRecorded = (req: Request, next: NextFunction, key: string, error: HttpError, needs: string): void => {
+    error.recorded = true;
+    void recordRefusal(req, key, error.code, needs).finally(() => next(error));
+  };
   /** Within a route whose rule admits several permissions: this particular use needs one of these. */
   const requirePermission = (session: Session, wanted: readonly Permission[], what: string): void => {
     if (!wanted.some((p) => session.user.permissions.includes(p))) {
@@ -471,6 +483,7 @@ export function createApi(deps: ApiDeps): express.Express {
           ip: clientIp(req),
           detail: { code: error.code, reason: error.message },
         });
+        error.recorded = true;
       }
       throw error;
     }
@@ -562,16 +575,22 @@ export function createApi(deps: ApiDeps): express.Express {
   }
 
   app.use(
-    errorHandler(deps.log, (req, status, code, message) => {
+    errorHandler(deps.log, async (req, error) => {
       // A refusal inside a route (another jurisdiction's camera, an id that is not there) is what probing
-      // looks like: logged, and recorded for signed-in users.
+      // looks like: logged, and recorded for signed-in users, once: the guard and the audited operations
+      // record their own refusals under what was refused.
       deps.log.info(
-        { method: req.method, url: req.originalUrl, status, code, user: req.session?.user.username },
-        message,
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: error.status,
+          code: error.code,
+          user: req.session?.user.username,
+        },
+        error.message,
       );
-      // The guard records its own refusals (forbidden, remote_refused) before it refuses.
-      if (req.session && code !== 'forbidden' && code !== 'remote_refused') {
-        recordRefusal(req, `${req.method} ${routePath(req)}`, code, message);
+      if (req.session && !error.recorded) {
+        await recordRefusal(req, `${req.method} ${routePath(req)}`, error.code, error.message);
       }
     }),
   );

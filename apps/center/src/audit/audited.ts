@@ -1,5 +1,5 @@
 import type { Logger } from '@bsm/runtime';
-import { HttpError } from '../api/http-errors.js';
+import { HttpError, markRecorded } from '../api/http-errors.js';
 import type { AuditEntry } from './chain.js';
 
 /** What a service needs of the audit trail. */
@@ -64,6 +64,7 @@ export async function auditedRead<T>(
       outcome: 'failure',
       detail: { ...intent.detail, ...refusalDetail(error) },
     });
+    markRecorded(error);
     throw error;
   }
   const written = await recordOutcome(audit, log, {
@@ -100,6 +101,7 @@ export async function auditedAction<T>(
       outcome: 'failure',
       detail: { ...intent.detail, ...refusalDetail(error) },
     });
+    markRecorded(error);
     throw error;
   }
   await recordOutcome(audit, log, { ...intent, outcome: 'success', detail: { ...intent.detail, ...detailOf(result) } });
