@@ -145,6 +145,19 @@ describe('security in the browser', () => {
     await wall.showNodeList();
     await wall.nodeRow('kc').click();
     await page.locator('[data-testid="node-detail"][data-node-id="kc"]').waitFor();
+    // What the pages asked of the centers, to tell why the city console did not open if it does not.
+    const exchanges: string[] = [];
+    page.context().on('response', (r) => {
+      if (r.url().includes('/api/')) {
+        exchanges.push(`${r.status()} ${r.request().method()} ${r.url().replace(/#.*/, '')}`);
+      }
+    });
+    page.context().on('console', (message) => exchanges.push(`console ${message.type()}: ${message.text()}`));
+    page
+      .context()
+      .on('page', (opened) =>
+        opened.on('framenavigated', (frame) => exchanges.push(`navigated to ${frame.url().slice(0, 60)}`)),
+      );
     const [cityPage] = await Promise.all([
       page.context().waitForEvent('page'),
       page.getByTestId('open-center-console').click(),
@@ -152,7 +165,9 @@ describe('security in the browser', () => {
     const city = new MapWallPage(cityPage);
     await city.waitUntilLive().catch(async (error: unknown) => {
       const shown = await cityPage.locator('body').innerText();
-      throw new Error(`the city console did not open at ${cityPage.url()}: ${shown}`, { cause: error });
+      throw new Error(`the city console did not open at ${cityPage.url()}: ${shown}\n${exchanges.join('\n')}`, {
+        cause: error,
+      });
     });
     expect(await city.centerName()).toBe('福州分行安防监控中心');
     expect(await cityPage.getByTestId('current-user').innerText()).toContain('福建省分行安防监控中心 值班员');
