@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // One demo CA for the HTTPS of every network the tests start (test/support/global-setup.ts).
+    globalSetup: ['test/support/global-setup.ts'],
     projects: [
       {
         test: {

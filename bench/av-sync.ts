@@ -47,7 +47,7 @@ import { CAMERA_FARM } from '@bsm/launcher';
 import { PlayResponse, StreamProfileName } from '@bsm/protocol';
 import { STREAM_PROFILES } from '@bsm/sim';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM } from '../test/e2e/support/browser.js';
+import { CHROMIUM, trustCenterCertificate } from '../test/e2e/support/browser.js';
 import {
   FLASH,
   beepOnsets,
@@ -167,6 +167,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
         '--no-first-run',
         // The page starts sound without a click.
         '--autoplay-policy=no-user-gesture-required',
+        ...trustCenterCertificate(),
       ],
     });
     // startBenchNetwork runs its agents in this process and leaves the camera farm down; this bench needs it.

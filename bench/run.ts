@@ -11,9 +11,11 @@
  * Every `bench/*.ts` except this file and `*.test.ts` is a bench: put shared
  * helpers in a subfolder (`bench/lib/`).
  */
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureDemoTls } from '@bsm/launcher';
 
 export interface BenchInfo {
   name: string;
@@ -148,11 +150,32 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
+/**
+ * The benches' networks serve HTTPS like `npm start`, all with one demo CA
+ * that this process and its children trust. Node reads NODE_EXTRA_CA_CERTS
+ * only at start, so without it the harness runs itself again with it set.
+ */
+function trustingDemoCa(): NodeJS.ProcessEnv | null {
+  const dir = process.env.BSM_TLS_DIR ?? resolve(BENCH_DIR, '../.data/bench-tls');
+  const { caCertFile } = ensureDemoTls(dir);
+  process.env.BSM_TLS_DIR = dir;
+  return process.env.NODE_EXTRA_CA_CERTS === caCertFile ? null : { ...process.env, NODE_EXTRA_CA_CERTS: caCertFile };
+}
+
 if (isMain) {
-  const code = await runCli(process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
-  // Exit once stdout is flushed, so handles a bench left open cannot hang the run or print after the result line.
-  process.stdout.write('', () => process.exit(code));
+  const env = trustingDemoCa();
+  if (env) {
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => child.kill(signal));
+    }
+    child.on('exit', (code) => process.exit(code ?? EXIT.failed));
+  } else {
+    const code = await runCli(process.argv.slice(2), {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+    // Exit once stdout is flushed, so handles a bench left open cannot hang the run or print after the result line.
+    process.stdout.write('', () => process.exit(code));
+  }
 }

@@ -17,7 +17,7 @@ const password = 'Demo@2026';
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const out = (name: string): string => resolve(ROOT, 'docs/screenshots', name);
 
-const browser = await launchBrowser();
+const browser = await launchBrowser(resolve(ROOT, '.data/demo/tls'));
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
   const l1 = network.centers.fj?.url ?? '';

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   CommandArgs,
@@ -219,13 +221,21 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     // socket.io takes over the server's request listeners present when it attaches, keeping
     // /socket.io/ to itself; so the API's listener must exist first (it is filled in below).
     let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
-    const http = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
       if (api) {
         api(req, res);
       } else {
         res.writeHead(503).end();
       }
-    });
+    };
+    const tls = config.http.tls;
+    // HTTPS and WSS (S9) when a certificate is configured: the console, the API and the socket share it.
+    const http = tls
+      ? createTlsServer(
+          { cert: readTlsFile(tls.certFile, 'http.tls.certFile'), key: readTlsFile(tls.keyFile, 'http.tls.keyFile') },
+          listener,
+        )
+      : createServer(listener);
     const realtime = new Realtime(http, { auth, index, log, ipRules: new IpRules(config.security), center: info });
     const sso = new SingleSignOn({
       db,
@@ -516,7 +526,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     closers.push(() => realtime.close());
     http.closeIdleConnections();
     const port = (http.address() as AddressInfo).port;
-    const httpUrl = config.http.publicUrl ?? `http://${config.http.host}:${port}`;
+    const httpUrl = config.http.publicUrl ?? `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
     // The console's address goes up with this center's catalog, for single sign-on from the centers above.
     await nodes.upsertSelf({ ...self, consoleUrl: httpUrl });
     if (uplink) {
@@ -545,5 +555,15 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** A certificate or key file of `http.tls`, or an error that names the setting and the file. */
+function readTlsFile(file: string, setting: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`${setting}: cannot read ${file} (${reason})`, { cause: error });
   }
 }

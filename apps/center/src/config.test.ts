@@ -23,8 +23,10 @@ const problemsOf = (yaml: string, env: NodeJS.ProcessEnv = {}): string[] => {
   }
 };
 
+const HTTP = 'http: { tls: { certFile: /etc/bsm/center.crt, keyFile: /etc/bsm/center.key } }';
 const VALID = `
 node: { id: fz, name: 福州, tier: 2, lat: 26, lon: 119 }
+${HTTP}
 database: { url: "postgres://x@localhost/db" }
 broker: { embedded: { credentialsFile: /etc/creds } }
 `;
@@ -50,6 +52,7 @@ describe('center configuration', () => {
           parentSecret: c.parent ? 'secret' : null,
           webDist: null,
           backupDir: backupDir(dataDir, c.id),
+          tls: { certFile: '/tmp/tls/center.crt', keyFile: '/tmp/tls/center.key' },
         }),
       );
       expect(config.backup).toEqual({
@@ -59,6 +62,7 @@ describe('center configuration', () => {
         keep: 12,
         method: 'auto',
       });
+      expect(config.http.tls).toEqual({ certFile: '/tmp/tls/center.crt', keyFile: '/tmp/tls/center.key' });
     }
   });
 
@@ -131,7 +135,28 @@ describe('center configuration', () => {
       `${VALID}\nmedia: { publicRtmpUrl: "http://x" }`,
       ['media.publicRtmpUrl: must start with rtmp:// or rtmps://'],
     ],
-    ['an unknown key', `${VALID}\nhttp: { prot: 80 }`, ['http: Unrecognized key: "prot"']],
+    ['an unknown key', VALID.replace('http: {', 'http: { prot: 80,'), ['http: Unrecognized key: "prot"']],
+    [
+      'plain HTTP in production',
+      VALID.replace(HTTP, ''),
+      [
+        'http.tls: production mode needs HTTPS: set http.tls (certFile, keyFile), or, behind a proxy that ends TLS, ' +
+          'an https:// http.publicUrl and auth.secureCookies: true',
+      ],
+    ],
+    [
+      'a proxy ending TLS whose cookies would still travel in clear',
+      VALID.replace(HTTP, 'http: { publicUrl: "https://fz.bank.local" }'),
+      [
+        'http.tls: production mode needs HTTPS: set http.tls (certFile, keyFile), or, behind a proxy that ends TLS, ' +
+          'an https:// http.publicUrl and auth.secureCookies: true',
+      ],
+    ],
+    [
+      'a certificate without its key',
+      VALID.replace(', keyFile: /etc/bsm/center.key', ''),
+      ['http.tls.keyFile: Invalid input: expected string, received undefined'],
+    ],
     [
       'a backup directory relative to wherever the center starts',
       `${VALID}\nbackup: { dir: backups }`,
@@ -184,6 +209,13 @@ describe('center configuration', () => {
     ],
   ])('refuses %s with the exact problem', (_what, yaml, expected) => {
     expect(problemsOf(yaml)).toEqual(expected);
+  });
+
+  it('serves plain HTTP in development, or in production behind a proxy that ends TLS', () => {
+    expect(problemsOf(`mode: development\n${VALID.replace(HTTP, '')}`)).toEqual([]);
+    expect(
+      problemsOf(VALID.replace(HTTP, 'http: { publicUrl: "https://fz.bank.local" }\nauth: { secureCookies: true }')),
+    ).toEqual([]);
   });
 
   it('lists every problem at once', () => {

@@ -151,6 +151,13 @@ export const CenterConfig = z
         port: Port.default(8080),
         /** Public origin of the console when behind a proxy, used in printed URLs. */
         publicUrl: z.string().url().optional(),
+        /** Serve HTTPS and WSS with this certificate (PEM; the chain in `certFile`). Omitted: plain HTTP. */
+        tls: z
+          .strictObject({
+            certFile: z.string().min(1),
+            keyFile: z.string().min(1),
+          })
+          .optional(),
       })
       .prefault({}),
     database: z.strictObject({
@@ -279,6 +286,17 @@ export const CenterConfig = z
         code: 'custom',
         path: ['seedUsers'],
         message: 'seed users with known passwords are refused in production mode',
+      });
+    }
+    // S9: a production console is reached over TLS only: served here, or ended at a proxy in front.
+    const behindTlsProxy = c.http.publicUrl?.startsWith('https://') === true && c.auth.secureCookies;
+    if (c.mode === 'production' && !c.http.tls && !behindTlsProxy) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['http', 'tls'],
+        message:
+          'production mode needs HTTPS: set http.tls (certFile, keyFile), or, behind a proxy that ends TLS, ' +
+          'an https:// http.publicUrl and auth.secureCookies: true',
       });
     }
     if (c.node.tier === 1 && c.parent) {

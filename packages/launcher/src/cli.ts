@@ -35,6 +35,13 @@ function banner(net: NetworkHandle): void {
   for (const c of [...net.centers.values()].sort((a, b) => a.tier - b.tier || a.id.localeCompare(b.id))) {
     lines.push(`    ${'  '.repeat(c.tier - 1)}L${c.tier} ${c.name.padEnd(16)} ${c.url}`);
   }
+  if (net.caCertFile) {
+    lines.push(
+      '',
+      `  HTTPS with a CA made on this machine: ${net.caCertFile}`,
+      '  Import it into the browser as a trusted authority (or accept the warning once per console).',
+    );
+  }
   lines.push('', `  Demo logins (password for all: ${t.demoPassword}):`);
   for (const c of t.centers) {
     lines.push(

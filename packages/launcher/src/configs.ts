@@ -65,6 +65,8 @@ export function centerConfig(
     webDist: string | null;
     /** Where this center's backups go; null: none. */
     backupDir: string | null;
+    /** The certificate the center serves; null: plain HTTP. */
+    tls: { certFile: string; keyFile: string } | null;
   },
 ): Record<string, unknown> {
   const parent = c.parent ? t.centers.find((p) => p.id === c.parent) : undefined;
@@ -79,7 +81,7 @@ export function centerConfig(
       ...(c.address ? { address: c.address } : {}),
       importance: 1,
     },
-    http: { host: '127.0.0.1', port: c.httpPort },
+    http: { host: '127.0.0.1', port: c.httpPort, ...(opts.tls ? { tls: opts.tls } : {}) },
     database: { url: opts.databaseUrl, poolSize: 10 },
     broker: { embedded: { host: '127.0.0.1', port: c.mqttPort, credentialsFile: opts.credentialsFile } },
     ...(parent && opts.parentSecret

@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { agentConfig, agentDir, backupDir, centerConfig, centerDir, demoUsers } from './configs.js';
@@ -7,6 +9,7 @@ import { branchKit } from './branch-kit.js';
 import { AGENT_MAIN, CAMERA_FARM_MAIN, CENTER_MAIN, REPO_ROOT, WEB_DIST } from './paths.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { ManagedProcess } from './supervisor.js';
+import { ensureDemoTls } from './tls.js';
 import { centersTopDown, databaseName, type Topology } from './topology.js';
 
 export interface NetworkOptions {
@@ -41,6 +44,8 @@ export interface CenterEndpoint {
 
 export interface NetworkFile {
   name: string;
+  /** The CA to trust to reach the consoles over HTTPS; null over plain HTTP. */
+  caCertFile: string | null;
   centers: Record<string, { url: string; name: string; tier: number }>;
   branches: Record<string, { agentUrl: string; name: string; center: string }>;
   users: { username: string; role: string; center: string }[];
@@ -49,6 +54,8 @@ export interface NetworkFile {
 export interface NetworkHandle {
   topology: Topology;
   dataDir: string;
+  /** The CA certificate the consoles' certificate chains to (trust it to reach them); null over plain HTTP. */
+  caCertFile: string | null;
   centers: Map<string, CenterEndpoint>;
   branches: Map<string, { agentUrl: string; center: string; configFile: string }>;
   processes: Map<string, ManagedProcess>;
@@ -65,22 +72,34 @@ export const CAMERA_FARM = 'cameras';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitForUrl(url: string, timeoutMs: number, what: string): Promise<void> {
+async function waitForUrl(url: string, timeoutMs: number, what: string, ca: Buffer | null): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) {
+      const status = await statusOf(url, ca);
+      if (status >= 200 && status < 300) {
         return;
       }
-      last = `HTTP ${res.status}`;
+      last = `HTTP ${status}`;
     } catch (error) {
       last = (error as Error).message;
     }
     await sleep(200);
   }
   throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s (${last}); see its log`);
+}
+
+/** The status of a GET, over HTTPS trusting `ca` (the launcher may not have it in its trust store). */
+function statusOf(url: string, ca: Buffer | null): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const options = { signal: AbortSignal.timeout(2000), ...(ca ? { ca } : {}) };
+    const req = (url.startsWith('https:') ? httpsGet : httpGet)(url, options, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 }
 
 /**
@@ -102,6 +121,9 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     ? externalPostgres(topology.postgres.url)
     : await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port: topology.postgres.embeddedPort });
 
+  // One CA for every network of a test run (BSM_TLS_DIR), so a single trusted certificate covers them all.
+  const tls = topology.tls ? ensureDemoTls(process.env.BSM_TLS_DIR ?? join(dataDir, 'tls')) : null;
+  const ca = tls ? readFileSync(tls.caCertFile) : null;
   const processes = new Map<string, ManagedProcess>();
   const readyUrls = new Map<string, string>();
   const stopAll = async (): Promise<void> => {
@@ -150,9 +172,10 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         credentialsFile,
         parentSecret: c.parent ? (secrets.get(c.id)?.secret ?? null) : null,
         webDist: opts.serveWeb === false ? null : WEB_DIST,
+        tls: tls ? { certFile: tls.certFile, keyFile: tls.keyFile } : null,
       });
       writeFileSync(configFile, stringify(cfg), { mode: 0o600 });
-      const url = `http://127.0.0.1:${c.httpPort}`;
+      const url = `${tls ? 'https' : 'http'}://127.0.0.1:${c.httpPort}`;
       centers.set(c.id, {
         id: c.id,
         name: c.name,
@@ -231,6 +254,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
 
     const networkFile: NetworkFile = {
       name: topology.name,
+      caCertFile: tls?.caCertFile ?? null,
       centers: Object.fromEntries([...centers.values()].map((c) => [c.id, { url: c.url, name: c.name, tier: c.tier }])),
       branches: Object.fromEntries(
         topology.branches.map((b) => [
@@ -245,7 +269,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     writeFileSync(join(dataDir, 'network.json'), JSON.stringify(networkFile, null, 2));
 
     const timeout = opts.readyTimeoutMs ?? 90_000;
-    const waitReady = (id: string): Promise<void> => waitForUrl(readyUrls.get(id) ?? '', timeout, id);
+    const waitReady = (id: string): Promise<void> => waitForUrl(readyUrls.get(id) ?? '', timeout, id, ca);
 
     status(`starting ${topology.centers.length} centers`);
     for (const c of centersTopDown(topology)) {
@@ -268,6 +292,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     return {
       topology,
       dataDir,
+      caCertFile: tls?.caCertFile ?? null,
       centers,
       branches,
       processes,

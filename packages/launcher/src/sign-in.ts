@@ -4,6 +4,8 @@ import { demoTotpSecret, TOTP_PERIOD_SEC, totpCode } from '@bsm/runtime';
 export interface SignedInClient {
   /** `name=value` of the session cookie, for a `cookie` header. */
   cookie: string;
+  /** The whole Set-Cookie header the center answered with (its attributes: Secure, HttpOnly, SameSite). */
+  setCookie: string;
   user: SessionUser;
   /** Given once, when this sign-in enrolled the authenticator. */
   recoveryCodes?: string[];
@@ -82,10 +84,17 @@ export async function signIn(
   } else {
     throw new SignInError(500, 'the center signed in without a second factor');
   }
-  const cookie = (done.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const setCookie = done.headers.get('set-cookie') ?? '';
+  const cookie = setCookie.split(';')[0] ?? '';
   const last = await step(done);
   if (last.step !== 'done') {
     throw new SignInError(500, `unexpected sign-in step ${last.step}`);
   }
-  return { cookie, user: last.user, totpSecret, ...(last.recoveryCodes ? { recoveryCodes: last.recoveryCodes } : {}) };
+  return {
+    cookie,
+    setCookie,
+    user: last.user,
+    totpSecret,
+    ...(last.recoveryCodes ? { recoveryCodes: last.recoveryCodes } : {}),
+  };
 }

@@ -54,6 +54,11 @@ export const Topology = z
           .optional(),
       })
       .prefault({}),
+    /**
+     * Serve the consoles over HTTPS and WSS with a certificate from a CA made on this machine (kept in
+     * `<dataDir>/tls`, or `BSM_TLS_DIR`); false serves plain HTTP.
+     */
+    tls: z.boolean().default(true),
     /** Password of every demo user; printed at start. Demo networks only. */
     demoPassword: z.string().min(8).default('Demo@2026'),
     simulator: z

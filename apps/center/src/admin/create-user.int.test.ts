@@ -46,6 +46,8 @@ describe('center create-user', () => {
       [
         'mode: production',
         'node: { id: fz, name: 福州分行安防监控中心, tier: 2, lat: 26.08, lon: 119.3 }',
+        // The command serves nothing, but reads the same production config as the center.
+        'http: { tls: { certFile: /etc/bsm/tls/center.crt, keyFile: /etc/bsm/tls/center.key } }',
         `database: { url: "${url}" }`,
         `broker: { embedded: { credentialsFile: "${join(dir, 'credentials')}" } }`,
         '',

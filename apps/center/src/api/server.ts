@@ -284,7 +284,8 @@ export function createApi(deps: ApiDeps): express.Express {
     res.cookie(SESSION_COOKIE, done.token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: config.auth.secureCookies,
+      // Over HTTPS, here or at a proxy in front, the cookie never travels in clear.
+      secure: config.auth.secureCookies || config.http.tls !== undefined,
       path: '/',
     });
     res.json({

@@ -197,6 +197,7 @@ describe('the audit chain on real PostgreSQL', () => {
       configFile,
       stringify({
         node: { id: CENTER, name: self.name, tier: 2, lat: self.lat, lon: self.lon },
+        http: { tls: { certFile: '/etc/bsm/tls/center.crt', keyFile: '/etc/bsm/tls/center.key' } },
         database: { url },
         broker: { embedded: { credentialsFile: join(dir, 'credentials') } },
       }),

@@ -438,6 +438,7 @@ describe('built-in backups on the embedded PostgreSQL (no pg_dump for it)', () =
       configFile,
       [
         'node: { id: fz, name: 福州分行安防监控中心, tier: 2, lat: 26.08, lon: 119.3 }',
+        'http: { tls: { certFile: /etc/bsm/tls/center.crt, keyFile: /etc/bsm/tls/center.key } }',
         `database: { url: "${source}" }`,
         'broker: { embedded: { credentialsFile: /nonexistent } }',
         `backup: { dir: "${own}", keep: 5 }`,
