@@ -1,9 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-/** Where `npm run dev -w @bsm/web` forwards API and socket traffic: a center on this machine by default. */
-const centerUrl = process.env.BSM_CENTER_URL ?? 'http://127.0.0.1:8110';
+/** Where `npm run dev -w @bsm/web` forwards API, socket and video traffic: a center on this machine by default. */
+const centerUrl = process.env.BSM_CENTER_URL ?? 'https://127.0.0.1:8110';
+/** The demo network's CA (`npm start` makes it), so the dev server checks the center's certificate. */
+const demoCa = fileURLToPath(new URL('../../.data/demo/tls/demo-ca.crt', import.meta.url));
+const ca = existsSync(demoCa) ? readFileSync(demoCa) : undefined;
+const upstream = { target: centerUrl, ...(ca ? { agent: new Agent({ ca }) } : {}) };
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -20,8 +26,9 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: centerUrl },
-      '/socket.io': { target: centerUrl, ws: true },
+      '/api': upstream,
+      '/socket.io': { ...upstream, ws: true },
+      '/live': upstream,
     },
   },
 });

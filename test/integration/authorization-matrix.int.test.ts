@@ -66,6 +66,8 @@ const userOf = (role: Role): string => `u-${role.replace('_', '-')}`;
  * (`API_ROUTES`, `SOCKET_EVENT_ACCESS`, the broker's ACL). Allowed means
  * the permission check let the request through (it may still fail on
  * what it asks for); refused means 403 `forbidden`, before the request is read.
+ * Media URLs, which need a media server and a camera, are the same table's
+ * play route per role in test/integration/live-video.int.test.ts.
  */
 describe('authorization matrix', () => {
   let fx: CenterFixture;

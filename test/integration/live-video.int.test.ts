@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import pg from 'pg';
 import { signIn, startNetwork, Topology, type NetworkHandle } from '@bsm/launcher';
-import type { ApiError, PlayResponse } from '@bsm/protocol';
+import {
+  allows,
+  API_ROUTES,
+  ROLE_PERMISSIONS,
+  ROLES,
+  routeKey,
+  type ApiError,
+  type PlayResponse,
+  type Role,
+} from '@bsm/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
@@ -50,6 +59,38 @@ function holdStream(url: string): { bytes: () => number; ended: Promise<void>; s
   })();
   return { bytes: () => bytes, ended, stop: () => abort.abort() };
 }
+
+/** The first bytes of a media URL: its status, and whether an FLV stream began. */
+async function openMedia(url: string, headers: Record<string, string> = {}): Promise<{ status: number; flv: boolean }> {
+  const abort = new AbortController();
+  try {
+    const res = await fetch(url, { headers, signal: abort.signal });
+    if (!res.ok) {
+      return { status: res.status, flv: false };
+    }
+    const first = await res.body!.getReader().read();
+    return {
+      status: res.status,
+      flv:
+        Buffer.from(first.value ?? [])
+          .subarray(0, 3)
+          .toString() === 'FLV',
+    };
+  } finally {
+    abort.abort();
+  }
+}
+
+/** The demo user of each role at a center with one branch `branch`. */
+const demoUserOf = (center: string, branch: string, role: Role): string =>
+  ({
+    super_operator: `${center}-super`,
+    operator: `${center}-op`,
+    ordinary_user: `${center}-viewer`,
+    branch_staff: `${branch}-staff`,
+    security_admin: `${center}-secadmin`,
+    auditor: `${center}-auditor`,
+  })[role];
 
 /**
  * Live video through real processes: an officer at a city center asks to
@@ -154,6 +195,50 @@ describe('live video from a branch camera to an officer', () => {
     expect((await fetch(grant.url.split('?')[0] ?? '')).status).toBe(403);
   });
 
+  it('gives media URLs only to the roles the access table lets play, and no URL plays unsigned or altered, whoever asks', async () => {
+    const route = API_ROUTES.find((r) => routeKey(r) === 'POST /api/cameras/:id/play');
+    expect(route).toBeDefined();
+    const results: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    for (const role of ROLES) {
+      const user = await signIn(base, demoUserOf('vc', 'vb', role), net.topology.demoPassword);
+      const res = await fetch(`${base}/api/cameras/vb.cam-counter/play`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: user.cookie },
+        body: JSON.stringify({ profile: 'sub' }),
+      });
+      const allowed = route !== undefined && allows(route.access, ROLE_PERMISSIONS[role]);
+      expected[role] = allowed ? 'plays; refused unsigned or altered' : '403 forbidden';
+      if (!res.ok) {
+        results[role] = `${res.status} ${((await res.json()) as ApiError).error.code}`;
+        continue;
+      }
+      const { url } = (await res.json()) as PlayResponse;
+      const [path = '', query = ''] = url.split('?');
+      const media = await openMedia(url);
+      // A session does not stand in for the signature, and a signature holds for its own stream and terms only.
+      const unsigned = await openMedia(path, { cookie: user.cookie });
+      const params = new URLSearchParams(query);
+      const sig = params.get('sig') ?? '';
+      const altered = await openMedia(
+        `${path}?${query.replace(`sig=${sig}`, `sig=${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`)}`,
+      );
+      const extended = await openMedia(
+        `${path}?${query.replace(/exp=(\d+)/, (_m, e: string) => `exp=${Number(e) + 3600}`)}`,
+      );
+      const otherStream = await openMedia(`${path.replace('cam-counter', 'cam-vault')}?${query}`);
+      results[role] =
+        media.status === 200 && media.flv && [unsigned, altered, extended, otherStream].every((m) => m.status === 403)
+          ? 'plays; refused unsigned or altered'
+          : `play ${media.status}/${media.flv}, unsigned ${unsigned.status}, altered ${altered.status}, extended ${extended.status}, other ${otherStream.status}`;
+    }
+    expect(results).toEqual(expected);
+    // The table lets officers watch and keeps video from the security administrator and the auditor.
+    expect(expected.operator).toContain('plays');
+    expect(expected.security_admin).toBe('403 forbidden');
+    expect(expected.auditor).toBe('403 forbidden');
+  });
+
   it('serves the sub-stream when the main one does not fit the branch link', async () => {
     const res = await play('vb.cam-vault', { profile: 'main' });
     expect(res.status).toBe(200);
@@ -204,7 +289,8 @@ describe('live video from a branch camera to an officer', () => {
     const first = await ask();
     expect(first.status).toBe(200);
     const grant = (await first.json()) as PlayResponse;
-    expect(grant.url.startsWith(`http://127.0.0.1:`)).toBe(true);
+    // On the provincial console's own origin, relayed from the city center.
+    expect(grant.url.startsWith(`${parent}/live/`)).toBe(true);
     expect(await framesFrom(grant.url, 3)).toBeGreaterThanOrEqual(20);
     // A second officer at the provincial center shares the relayed stream.
     expect((await ask()).status).toBe(200);

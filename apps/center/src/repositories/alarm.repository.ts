@@ -287,11 +287,28 @@ export class AlarmRepository {
       .execute();
   }
 
-  /** An escalation reached this center: its officers must act now, before `deadlineAt` (null: already handled). */
-  async takeResponsibility(id: string, since: Date, deadlineAt: Date | null, late: boolean): Promise<void> {
+  /**
+   * An escalation reached this center: its officers must act now, before `deadlineAt` (null: already
+   * handled). Saved with the state the escalation adds up to, in one statement, so nobody reading the
+   * alarm meanwhile sees it handed here without the escalation that did it.
+   */
+  async takeResponsibility(
+    id: string,
+    since: Date,
+    deadlineAt: Date | null,
+    late: boolean,
+    state: AlarmState,
+  ): Promise<void> {
     await this.db
       .updateTable('alarms')
-      .set({ responsible: true, responsible_since: since, deadline_at: deadlineAt, late_escalation: late })
+      .set({
+        responsible: true,
+        responsible_since: since,
+        deadline_at: deadlineAt,
+        late_escalation: late,
+        state: JSON.stringify(state),
+        status: state.status,
+      })
       .where('id', '=', id)
       .where('responsible', '=', false)
       .execute();

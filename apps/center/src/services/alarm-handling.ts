@@ -385,10 +385,11 @@ export class AlarmHandling {
     }
     const dueAt = Date.parse(e.escalation?.dueAt ?? e.at);
     const late = now.getTime() - dueAt > this.deps.config.lateAfterSec * 1000;
-    const status = row?.state?.status ?? 'new';
+    const events = (await this.deps.events.forAlarms([e.alarmId])).get(e.alarmId) ?? [];
+    const state = alarmStateOf(row.type as Alarm['type'], events);
     const deadlineAt =
-      status === 'new' ? new Date(now.getTime() + this.deadlineSec(row as unknown as Alarm) * 1000) : null;
-    await this.deps.alarms.takeResponsibility(e.alarmId, now, deadlineAt, late);
+      state.status === 'new' ? new Date(now.getTime() + this.deadlineSec(row as unknown as Alarm) * 1000) : null;
+    await this.deps.alarms.takeResponsibility(e.alarmId, now, deadlineAt, late, state);
     if (deadlineAt) {
       this.timers.set(e.alarmId, deadlineAt.getTime());
     }
