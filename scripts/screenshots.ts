@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LoginPage } from '../test/e2e/pages/login-page.js';
+import { UserAdminPage } from '../test/e2e/pages/user-admin-page.js';
 import { launchBrowser } from '../test/e2e/support/browser.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -96,16 +97,24 @@ try {
 
   // The provincial auditor reads the Fuzhou center's copy of its trail: the watching and handling above in it.
   const auditor = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
-  await auditor.goto(l1);
-  await auditor.getByTestId('login-username').fill('fj-auditor');
-  await auditor.getByTestId('login-password').fill(password);
-  await auditor.getByTestId('login-submit').click();
+  const auditorLogin = new LoginPage(auditor);
+  await auditorLogin.open(l1);
+  await auditorLogin.logIn('fj-auditor', password);
   await auditor.locator('[data-testid="audit-page"][data-load="ready"]').waitFor();
   await auditor.locator('[data-testid="audit-source"] option[value="fz"]').waitFor({ state: 'attached' });
   await auditor.getByTestId('audit-source').selectOption('fz');
   await auditor.locator('[data-testid="audit-page"][data-source="fz"][data-load="ready"]').waitFor();
   await settle(1000);
   await auditor.screenshot({ path: out('audit-log.png') });
+
+  // The Fuzhou security administrator's user management: accounts, roles and jurisdictions, no video.
+  const admin = await browser.newPage({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+  const adminLogin = new LoginPage(admin);
+  await adminLogin.open(network.centers.fz?.url ?? '');
+  await adminLogin.logIn('fz-secadmin', password);
+  await new UserAdminPage(admin).waitLoaded();
+  await settle(1000);
+  await admin.screenshot({ path: out('user-admin.png') });
 } finally {
   await browser.close();
 }

@@ -184,18 +184,48 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
+const STREAM_PATH = '/stream.flv';
+
+/** The center's stream, to this page's player, until either side ends it. */
+async function passStream(url: string, res: http.ServerResponse): Promise<void> {
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  try {
+    const upstream = await fetch(url, { signal: abort.signal });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'video/x-flv' });
+    if (!upstream.body) {
+      res.end();
+      return;
+    }
+    for await (const chunk of upstream.body) {
+      if (!res.write(chunk)) {
+        await new Promise((resolve) => res.once('drain', resolve));
+      }
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  }
+}
+
 /**
  * Serves the page, mpegts.js (the copy the web app bundles, from node_modules:
  * nothing is fetched from the internet) and the worklet on a free loopback port.
  */
 export async function servePage(params: AvSyncPageParams): Promise<PageServer> {
   const mpegtsJs = await readFile(createRequire(import.meta.url).resolve('mpegts.js'));
+  // The center serves video on its console's origin only (no CORS), as the console plays it: this page
+  // plays it through its own origin, the stream passed through unchanged.
   const routes = new Map<string, { type: string; body: string | Buffer }>([
-    ['/', { type: 'text/html; charset=utf-8', body: avSyncPageHtml(params) }],
+    ['/', { type: 'text/html; charset=utf-8', body: avSyncPageHtml({ ...params, url: STREAM_PATH }) }],
     ['/mpegts.js', { type: 'text/javascript', body: mpegtsJs }],
     ['/level-meter.js', { type: 'text/javascript', body: LEVEL_METER_JS }],
   ]);
   const server = http.createServer((req, res) => {
+    if (req.url === STREAM_PATH) {
+      void passStream(params.url, res);
+      return;
+    }
     const route = routes.get(req.url ?? '');
     if (route === undefined) {
       res.writeHead(404).end();
