@@ -145,7 +145,7 @@ export function UserAdminPage({ api, user, onSessionEnded, onLoggedOut }: UserAd
                     {u.displayName}
                     {self ? <span className="muted"> {t('userAdmin.self')}</span> : null}
                   </td>
-                  <td>{t(`role.${u.role}`)}</td>
+                  <td className="data-table__nowrap">{t(`role.${u.role}`)}</td>
                   <td>{names.get(u.jurisdiction) ?? u.jurisdiction}</td>
                   <td className="data-table__wrap">
                     {u.permissions.map((p) => t(`permission.${p}`)).join('、')}
@@ -157,7 +157,7 @@ export function UserAdminPage({ api, user, onSessionEnded, onLoggedOut }: UserAd
                       : t('userAdmin.notEnrolled')}
                   </td>
                   <td>{u.allowedIps.length > 0 ? u.allowedIps.join(' ') : t('userAdmin.anywhere')}</td>
-                  <td data-testid="user-state">
+                  <td className="data-table__nowrap" data-testid="user-state">
                     {u.disabled
                       ? t('userAdmin.disabled')
                       : u.lockedUntil !== null
