@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +23,7 @@ import { CenterBus } from './broker/bus.js';
 import { CENTER_ACCOUNT } from './broker/acl.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import type { CenterConfig } from './config.js';
+import { readSettingFile } from './setting-file.js';
 import { createDb, migrateToLatest } from './db/database.js';
 import { AlarmEventRepository } from './repositories/alarm-event.repository.js';
 import { AlarmRepository, freshHandling } from './repositories/alarm.repository.js';
@@ -149,7 +149,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       });
       closers.push(() => embedded?.close());
       busOptions = {
-        url: `mqtt://127.0.0.1:${embedded.port}`,
+        url: embedded.localUrl,
         username: CENTER_ACCOUNT,
         password: embedded.centerPassword,
         protocolVersion: 4,
@@ -163,6 +163,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
         password: ext.password,
         protocolVersion: ext.protocolVersion,
         clientId: `bsm-center-bus-${config.node.id}`,
+        ...(ext.caFile ? { ca: readSettingFile(ext.caFile, 'broker.external.caFile') } : {}),
       };
     }
     const bus = new CenterBus(busOptions, log.child({ part: 'bus' }));
@@ -177,6 +178,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
             password: config.parent.password,
             protocolVersion: config.parent.protocolVersion,
             keepaliveSec: config.parent.keepaliveSec,
+            ...(config.parent.caFile ? { ca: readSettingFile(config.parent.caFile, 'parent.caFile') } : {}),
             software: SOFTWARE,
           },
           nodes,
@@ -232,7 +234,10 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     // HTTPS and WSS (S9) when a certificate is configured: the console, the API and the socket share it.
     const http = tls
       ? createTlsServer(
-          { cert: readTlsFile(tls.certFile, 'http.tls.certFile'), key: readTlsFile(tls.keyFile, 'http.tls.keyFile') },
+          {
+            cert: readSettingFile(tls.certFile, 'http.tls.certFile'),
+            key: readSettingFile(tls.keyFile, 'http.tls.keyFile'),
+          },
           listener,
         )
       : createServer(listener);
@@ -555,15 +560,5 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
   } catch (error) {
     await close();
     throw error;
-  }
-}
-
-/** A certificate or key file of `http.tls`, or an error that names the setting and the file. */
-function readTlsFile(file: string, setting: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`${setting}: cannot read ${file} (${reason})`, { cause: error });
   }
 }

@@ -66,6 +66,27 @@ describe('center configuration', () => {
     }
   });
 
+  it("takes the demo launcher's MQTT over TLS: the broker's certificate, and the parent's CA", () => {
+    const topology = Topology.parse({ ...readConfigFile(join(ROOT, 'config/demo-network.yaml')), mqttTls: true });
+    const mqttCa = { certFile: '/t/center.crt', keyFile: '/t/center.key', caCertFile: '/t/demo-ca.crt' };
+    const city = topology.centers.find((c) => c.parent !== undefined);
+    expect(city).toBeDefined();
+    const config = CenterConfig.parse(
+      centerConfig(topology, city!, {
+        databaseUrl: 'postgres://postgres@127.0.0.1:15432/bsm_x',
+        credentialsFile: '/tmp/creds',
+        parentSecret: 'secret',
+        webDist: null,
+        backupDir: null,
+        tls: null,
+        mqttCa,
+      }),
+    );
+    expect(config.broker.embedded?.tls).toEqual({ certFile: '/t/center.crt', keyFile: '/t/center.key' });
+    expect(config.parent?.url).toMatch(/^mqtts:\/\/127\.0\.0\.1:/);
+    expect(config.parent?.caFile).toBe('/t/demo-ca.crt');
+  });
+
   it('fills defaults', () => {
     expect(problemsOf(VALID)).toEqual([]);
   });

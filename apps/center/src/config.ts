@@ -25,7 +25,12 @@ const EmbeddedBroker = z.strictObject({
    * allowed to connect. Read at start and again on SIGHUP.
    */
   credentialsFile: z.string().min(1),
+  /** MQTT over TLS for the nodes (they connect with mqtts://): the certificate (PEM, chain included) and key. */
+  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
 });
+
+/** PEM file of the CA that signed a broker's certificate, for mqtts:// on the bank's own PKI. */
+const BrokerCaFile = z.string().min(1).optional();
 
 const ExternalBroker = z.strictObject({
   /** URL of a broker this center shares with its nodes (Mosquitto, EMQX): mqtt:// or mqtts://. */
@@ -35,6 +40,7 @@ const ExternalBroker = z.strictObject({
   password: z.string().min(1),
   /** 4 = MQTT 3.1.1, 5 = MQTT 5.0. */
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+  caFile: BrokerCaFile,
 });
 
 const ParentUplink = z.strictObject({
@@ -47,6 +53,7 @@ const ParentUplink = z.strictObject({
   password: z.string().min(1),
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
   keepaliveSec: z.number().int().min(5).max(300).default(15),
+  caFile: BrokerCaFile,
 });
 
 const Media = z.strictObject({

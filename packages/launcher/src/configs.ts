@@ -67,6 +67,8 @@ export function centerConfig(
     backupDir: string | null;
     /** The certificate the center serves; null: plain HTTP. */
     tls: { certFile: string; keyFile: string } | null;
+    /** With `mqttTls`: the demo CA, which the center's broker certificate and its parent's chain to. */
+    mqttCa?: { certFile: string; keyFile: string; caCertFile: string } | null;
   },
 ): Record<string, unknown> {
   const parent = c.parent ? t.centers.find((p) => p.id === c.parent) : undefined;
@@ -83,12 +85,20 @@ export function centerConfig(
     },
     http: { host: '127.0.0.1', port: c.httpPort, ...(opts.tls ? { tls: opts.tls } : {}) },
     database: { url: opts.databaseUrl, poolSize: 10 },
-    broker: { embedded: { host: '127.0.0.1', port: c.mqttPort, credentialsFile: opts.credentialsFile } },
+    broker: {
+      embedded: {
+        host: '127.0.0.1',
+        port: c.mqttPort,
+        credentialsFile: opts.credentialsFile,
+        ...(opts.mqttCa ? { tls: { certFile: opts.mqttCa.certFile, keyFile: opts.mqttCa.keyFile } } : {}),
+      },
+    },
     ...(parent && opts.parentSecret
       ? {
           parent: {
             id: parent.id,
-            url: `mqtt://127.0.0.1:${parent.mqttPort}`,
+            url: `${opts.mqttCa ? 'mqtts' : 'mqtt'}://127.0.0.1:${parent.mqttPort}`,
+            ...(opts.mqttCa ? { caFile: opts.mqttCa.caCertFile } : {}),
             password: opts.parentSecret,
             protocolVersion: 4,
           },
@@ -115,7 +125,7 @@ export function centerConfig(
 export function agentConfig(
   t: Topology,
   b: TopologyBranch,
-  opts: { dataDir: string; secret: string },
+  opts: { dataDir: string; secret: string; mqttCaFile?: string | null },
 ): Record<string, unknown> {
   const center = t.centers.find((c) => c.id === b.center);
   const kit = branchKit(b);
@@ -130,7 +140,12 @@ export function agentConfig(
       ...(b.address ? { address: b.address } : {}),
       importance: b.importance,
     },
-    uplink: { url: `mqtt://127.0.0.1:${center?.mqttPort ?? 0}`, password: opts.secret, protocolVersion: 4 },
+    uplink: {
+      url: `${opts.mqttCaFile ? 'mqtts' : 'mqtt'}://127.0.0.1:${center?.mqttPort ?? 0}`,
+      password: opts.secret,
+      protocolVersion: 4,
+      ...(opts.mqttCaFile ? { caFile: opts.mqttCaFile } : {}),
+    },
     dataDir: opts.dataDir,
     http: { host: '127.0.0.1', port: b.agentPort },
     devices: kit.devices,

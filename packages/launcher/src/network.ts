@@ -122,7 +122,10 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
     : await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port: topology.postgres.embeddedPort });
 
   // One CA for every network of a test run (BSM_TLS_DIR), so a single trusted certificate covers them all.
-  const tls = topology.tls ? ensureDemoTls(process.env.BSM_TLS_DIR ?? join(dataDir, 'tls')) : null;
+  const demoTls =
+    topology.tls || topology.mqttTls ? ensureDemoTls(process.env.BSM_TLS_DIR ?? join(dataDir, 'tls')) : null;
+  const tls = topology.tls ? demoTls : null;
+  const mqttCa = topology.mqttTls ? demoTls : null;
   const ca = tls ? readFileSync(tls.caCertFile) : null;
   const processes = new Map<string, ManagedProcess>();
   const readyUrls = new Map<string, string>();
@@ -173,6 +176,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         parentSecret: c.parent ? (secrets.get(c.id)?.secret ?? null) : null,
         webDist: opts.serveWeb === false ? null : WEB_DIST,
         tls: tls ? { certFile: tls.certFile, keyFile: tls.keyFile } : null,
+        mqttCa,
       });
       writeFileSync(configFile, stringify(cfg), { mode: 0o600 });
       const url = `${tls ? 'https' : 'http'}://127.0.0.1:${c.httpPort}`;
@@ -181,7 +185,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         name: c.name,
         tier: c.tier,
         url,
-        mqttUrl: `mqtt://127.0.0.1:${c.mqttPort}`,
+        mqttUrl: `${mqttCa ? 'mqtts' : 'mqtt'}://127.0.0.1:${c.mqttPort}`,
         databaseUrl: postgres.urlFor(db),
       });
       readyUrls.set(c.id, `${url}/api/health`);
@@ -232,7 +236,13 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
       const configFile = join(dir, 'agent.yaml');
       writeFileSync(
         configFile,
-        stringify(agentConfig(topology, b, { dataDir: join(dir, 'data'), secret: secrets.get(b.id)?.secret ?? '' })),
+        stringify(
+          agentConfig(topology, b, {
+            dataDir: join(dir, 'data'),
+            secret: secrets.get(b.id)?.secret ?? '',
+            mqttCaFile: mqttCa?.caCertFile ?? null,
+          }),
+        ),
         { mode: 0o600 },
       );
       const agentUrl = `http://127.0.0.1:${b.agentPort}`;

@@ -59,6 +59,11 @@ export const Topology = z
      * `<dataDir>/tls`, or `BSM_TLS_DIR`); false serves plain HTTP.
      */
     tls: z.boolean().default(true),
+    /**
+     * MQTT over TLS (mqtts://) between every node and its center, with the same demo CA and certificate;
+     * false (the default) speaks plain MQTT on loopback, with per-node credentials and ACLs all the same.
+     */
+    mqttTls: z.boolean().default(false),
     /** Password of every demo user; printed at start. Demo networks only. */
     demoPassword: z.string().min(8).default('Demo@2026'),
     simulator: z

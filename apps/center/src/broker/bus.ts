@@ -31,6 +31,8 @@ export class CenterBus {
       password: string;
       protocolVersion: 4 | 5;
       clientId: string;
+      /** The CA of an mqtts:// broker on a private PKI. */
+      ca?: Buffer;
     },
     private readonly log: Logger,
   ) {}
@@ -58,6 +60,7 @@ export class CenterBus {
       clean: false,
       reconnectPeriod: 1000,
       keepalive: 15,
+      ...(this.opts.ca ? { ca: this.opts.ca } : {}),
     });
     this.client = client;
     disableNagle(client);

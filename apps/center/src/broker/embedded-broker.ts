@@ -1,12 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { verifySecret, type Logger } from '@bsm/runtime';
 import { Aedes } from 'aedes';
 import { CENTER_ACCOUNT, mayPublish, maySubscribe } from './acl.js';
+import { readSettingFile } from '../setting-file.js';
 import { readCredentialsFile } from './credentials.js';
 
 export interface EmbeddedBroker {
   port: number;
+  /**
+   * Where this center's own bus connects: the nodes' port, or, when that speaks TLS with a certificate
+   * for the center's public name, a plain listener on loopback only (port 0) for the center's account.
+   */
+  localUrl: string;
   /** Password of the center's own account, made fresh at every start and never written anywhere. */
   centerPassword: string;
   reloadCredentials(): void;
@@ -23,6 +30,8 @@ export async function startEmbeddedBroker(opts: {
   host: string;
   port: number;
   credentialsFile: string;
+  /** MQTT over TLS (mqtts://) for the nodes, with this certificate (PEM, chain included) and key. */
+  tls?: { certFile: string; keyFile: string } | undefined;
   logger: Logger;
   /** A node published where its ACL does not let it (counted in /api/health). */
   onPublishRefused?: (user: string, topic: string) => void;
@@ -123,20 +132,51 @@ export async function startEmbeddedBroker(opts: {
     log.debug({ clientId: client.id, err: err.message }, 'connection error'),
   );
 
-  const server: Server = createServer((socket) => {
+  const handle = (socket: Socket): void => {
     socket.setNoDelay(true); // see no-delay.ts: acks and alarms must not wait for delayed ACKs
     broker.handle(socket);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  log.info({ host: opts.host, port, nodes: credentials.size }, 'embedded MQTT broker listening');
+  };
+  const listen = async (server: Server, port: number, host: string): Promise<number> => {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : port;
+  };
+  const servers: Server[] = [];
+  const tls = opts.tls;
+  const server: Server = tls
+    ? createTlsServer(
+        {
+          cert: readSettingFile(tls.certFile, 'broker.embedded.tls.certFile'),
+          key: readSettingFile(tls.keyFile, 'broker.embedded.tls.keyFile'),
+        },
+        handle,
+      )
+    : createServer(handle);
+  if (tls) {
+    // A handshake that fails (a plain MQTT client, a certificate it does not trust) ends that socket only.
+    server.on('tlsClientError', (err: Error) => log.warn({ err: err.message }, 'MQTT TLS handshake failed'));
+  }
+  servers.push(server);
+  const port = await listen(server, opts.port, opts.host);
+  let localUrl = `mqtt://127.0.0.1:${port}`;
+  if (tls) {
+    // The certificate names the center as its nodes reach it, not 127.0.0.1: the center's own bus uses a
+    // loopback listener that only its account (a password made at this start) can log in to.
+    const local = createServer(handle);
+    servers.push(local);
+    localUrl = `mqtt://127.0.0.1:${await listen(local, 0, '127.0.0.1')}`;
+  }
+  log.info(
+    { host: opts.host, port, tls: tls !== undefined, nodes: credentials.size },
+    'embedded MQTT broker listening',
+  );
 
   return {
     port,
+    localUrl,
     centerPassword,
     reloadCredentials() {
       credentials = readCredentialsFile(opts.credentialsFile);
@@ -145,7 +185,7 @@ export async function startEmbeddedBroker(opts: {
     },
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
   };
 }

@@ -33,6 +33,8 @@ export interface ParentUplinkOptions {
   password: string;
   protocolVersion: 4 | 5;
   keepaliveSec: number;
+  /** The CA of the parent's mqtts:// broker on a private PKI. */
+  ca?: Buffer;
   software: { name: string; version: string };
   /** Resend alarms the parent has not acked after this long. */
   ackTimeoutMs?: number;
@@ -100,6 +102,7 @@ export class ParentUplink {
       clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
+      ...(this.opts.ca ? { ca: this.opts.ca } : {}),
       will: { topic: upTopic(this.opts.selfId, 'status'), payload: Buffer.from(encode(will)), qos: 1, retain: true },
     });
     this.client = client;
