@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   encode,
+  MAX_MQTT_PACKET_BYTES,
   newAlarmId,
   PERMISSIONS,
   ROLE_PERMISSIONS,
@@ -886,6 +887,20 @@ describe('attacks through the MQTT ingest', () => {
       /^alarm: payload of N bytes exceeds the N-byte limit for "alarm"$/,
     );
     expect(await alarmsWithId(fx.databaseUrl, oversize.id)).toBe(0);
+    await nextGoodAlarmGoesThrough();
+  });
+
+  it('cuts off a client sending a packet over the broker limit before the broker holds it, and the branch goes on', async () => {
+    // Found and fixed: aedes has no packet size limit, so one client could make the center buffer a packet of up to
+    // 256 MiB (MQTT's largest) before the ingest's payload check ever ran. (A payload just over its own limit is
+    // still read and refused with an ack: the huge catalog test below.)
+    const before = await refusedWith('packet: too large');
+    const { client } = branch(ROGUE);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.publish(upTopic(ROGUE, 'catalog'), Buffer.alloc(MAX_MQTT_PACKET_BYTES + 1024, 0x20), { qos: 0 });
+    await closed;
+    await waitFor('the oversize packet counted', async () => (await refusedWith('packet: too large')) === before + 1);
+    await waitFor('the branch connected again', () => client.connected);
     await nextGoodAlarmGoesThrough();
   });
 

@@ -138,6 +138,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
 
     // The broker starts before the ingest that counts what it refuses: bound once the ingest exists.
     let publishRefused: (user: string, topic: string) => void = () => undefined;
+    let packetTooLarge: (user: string, bytes: number) => void = () => undefined;
     // Broker endpoint for the nodes below.
     let embedded: EmbeddedBroker | null = null;
     let busOptions: ConstructorParameters<typeof CenterBus>[0];
@@ -146,6 +147,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
         ...config.broker.embedded,
         logger: log,
         onPublishRefused: (user, topic) => publishRefused(user, topic),
+        onPacketTooLarge: (user, bytes) => packetTooLarge(user, bytes),
       });
       closers.push(() => embedded?.close());
       busOptions = {
@@ -417,6 +419,7 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
     bus.onUp((publisher, kind, payload) => ingest.handle(publisher, kind, payload));
     bus.onUnknown((topic) => ingest.refuseTopic(topic));
     publishRefused = (user, topic) => ingest.refuseAcl(user, topic);
+    packetTooLarge = (user, bytes) => ingest.refusePacket(user, bytes);
     await bus.start();
     closers.push(() => bus.stop());
     closers.push(() => intake.idle());

@@ -5,6 +5,13 @@ import { DOWN_MESSAGES, UP_MESSAGES, type DownKind, type DownMessage, type UpKin
 export const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 /** Alarms, acks, statuses and replies are small; anything bigger is refused before parsing. */
 export const MAX_SMALL_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * Largest MQTT packet a broker of ours reads at all; a client sending a bigger one is disconnected. Well
+ * above MAX_PAYLOAD_BYTES on purpose: a payload a little over its limit is still read, refused with a
+ * reason and acknowledged, so a node's QoS 1 queue behind it moves on; only a packet no node of ours
+ * would ever send ends the connection, before the broker holds it in memory.
+ */
+export const MAX_MQTT_PACKET_BYTES = 16 * 1024 * 1024;
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });

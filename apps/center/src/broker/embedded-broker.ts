@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { MAX_MQTT_PACKET_BYTES } from '@bsm/protocol';
 import { verifySecret, type Logger } from '@bsm/runtime';
 import { Aedes } from 'aedes';
 import { CENTER_ACCOUNT, mayPublish, maySubscribe } from './acl.js';
 import { readSettingFile } from '../setting-file.js';
 import { readCredentialsFile } from './credentials.js';
+import { guardPacketSize } from './packet-size-guard.js';
 
 export interface EmbeddedBroker {
   port: number;
@@ -35,6 +37,8 @@ export async function startEmbeddedBroker(opts: {
   logger: Logger;
   /** A node published where its ACL does not let it (counted in /api/health). */
   onPublishRefused?: (user: string, topic: string) => void;
+  /** A client sent a packet over MAX_MQTT_PACKET_BYTES and was disconnected (counted in /api/health). */
+  onPacketTooLarge?: (user: string, bytes: number) => void;
 }): Promise<EmbeddedBroker> {
   const log = opts.logger.child({ part: 'broker' });
   const centerPassword = randomBytes(24).toString('base64url');
@@ -134,7 +138,16 @@ export async function startEmbeddedBroker(opts: {
 
   const handle = (socket: Socket): void => {
     socket.setNoDelay(true); // see no-delay.ts: acks and alarms must not wait for delayed ACKs
-    broker.handle(socket);
+    const guarded = guardPacketSize(socket, MAX_MQTT_PACKET_BYTES, (bytes, conn) => {
+      const client = (conn as unknown as { client?: { id?: string; bsmUser?: string } }).client;
+      const user = client?.bsmUser ?? '';
+      log.warn(
+        { clientId: client?.id, user, bytes, limit: MAX_MQTT_PACKET_BYTES },
+        'MQTT packet too large; disconnected',
+      );
+      opts.onPacketTooLarge?.(user || 'unknown', bytes);
+    });
+    broker.handle(guarded);
   };
   const listen = async (server: Server, port: number, host: string): Promise<number> => {
     await new Promise<void>((resolve, reject) => {

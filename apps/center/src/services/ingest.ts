@@ -106,6 +106,11 @@ export class Ingest {
     this.refuse(user, 'acl', `publish outside its own topics: ${topic}`);
   }
 
+  /** The broker cut a client off for a packet larger than it takes (before reading it). */
+  refusePacket(user: string, bytes: number): void {
+    this.refuse(user, 'packet', `too large: ${bytes} bytes; disconnected`);
+  }
+
   /** A message on a topic this center does not know (a typo, another version's kind): counted and dropped. */
   refuseTopic(topic: string): void {
     this.stats.received += 1;
