@@ -64,8 +64,12 @@ describe('the demo certificate authority', () => {
   });
 
   it('keeps its CA and certificate across starts, with the private keys readable by the owner only', () => {
-    const dir = tempDir();
+    const root = tempDir();
+    const dir = join(root, 'data', 'tls');
     const first = ensureDemoTls(dir);
+    // Private itself, and the data directory it is made in stays as open as usual, for the database beside it.
+    expect(statSync(dir).mode & 0o077).toBe(0);
+    expect(statSync(join(root, 'data')).mode & 0o055).toBe(0o055);
     const ca = readFileSync(first.caCertFile, 'utf8');
     const cert = readFileSync(first.certFile, 'utf8');
     const again = ensureDemoTls(dir);

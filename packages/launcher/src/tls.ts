@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import forge from 'node-forge';
 
 /** The files of a demo network's certificate authority and of the certificate its centers serve. */
@@ -35,6 +35,9 @@ export const demoTlsFiles = (dir: string): DemoTlsFiles => ({
  */
 export function ensureDemoTls(dir: string, now: Date = new Date()): DemoTlsFiles {
   const files = demoTlsFiles(dir);
+  // Only the TLS directory itself is private: a recursive mkdir would make every missing parent 0700 too
+  // (a fresh `.data`), and PostgreSQL, running as its own user, could then not reach its data beside it.
+  mkdirSync(dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let ca = readCa(files);
   if (!ca) {
