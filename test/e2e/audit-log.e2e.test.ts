@@ -154,6 +154,7 @@ describe('the audit log in the browser', () => {
     const page = await signIn('ep', 'ep-auditor');
     const audit = new AuditLogPage(page);
     await audit.waitLoaded();
+    // The copy goes up within seconds; a batch the province does not acknowledge is sent again after 10 s.
     await waitFor(
       "the city center's copy at the provincial center",
       async () => {
@@ -161,9 +162,16 @@ describe('the audit log in the browser', () => {
         await audit.waitLoaded();
         return (await page.locator('[data-testid="audit-source"] option[value="ec"]').count()) > 0;
       },
-      30_000,
+      60_000,
       1_000,
-    );
+    ).catch(async (error: unknown) => {
+      // Why not, as the two centers see it: their links and what the province refused.
+      const health = async (center: string): Promise<string> =>
+        JSON.stringify(await (await fetch(`${net.centers.get(center)?.url ?? ''}/api/health`)).json());
+      throw new Error(`${String(error)}\nprovince: ${await health('ep')}\ncity: ${await health('ec')}`, {
+        cause: error,
+      });
+    });
     await audit.chooseSource('ec');
     await audit.search({ actor: 'ec-op', action: 'auth.login', outcome: 'failure' });
     expect((await audit.rowViews()).map((r) => r.actor)).toEqual(['ec-op', 'ec-op', 'ec-op']);

@@ -18,6 +18,7 @@ import { createApi } from './api/server.js';
 import { AuthService } from './auth/auth.service.js';
 import { IpRules } from './auth/ip-rules.js';
 import { loadOrCreateSigningKey } from './auth/signing-keys.js';
+import { SecretBox } from './auth/secret-box.js';
 import { SingleSignOn } from './auth/sso.service.js';
 import { CenterBus } from './broker/bus.js';
 import { CENTER_ACCOUNT } from './broker/acl.js';
@@ -101,7 +102,14 @@ export async function startCenter(config: CenterConfig, log: Logger, opts: Start
       opensVideo: (type) => config.alarms.openVideoTypes.includes(type),
     });
     const alarmEvents = new AlarmEventRepository(db);
-    const users = new UserRepository(db);
+    const users = new UserRepository(
+      db,
+      config.auth.secretKeyFile ? SecretBox.fromFile(config.auth.secretKeyFile) : null,
+    );
+    const sealedNow = await users.sealSecrets();
+    if (sealedNow > 0) {
+      log.info({ users: sealedNow }, 'authenticator secrets stored before auth.secretKeyFile sealed');
+    }
     const audit = new AuditRepository(db, config.node.id, log.child({ part: 'audit' }));
     const auditCopies = new AuditCopyRepository(db);
     // Entries still queued (a viewer cut at shutdown) are written before the database closes.

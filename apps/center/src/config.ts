@@ -202,6 +202,11 @@ export const CenterConfig = z
           .default(15),
         /** Send the session cookie only over HTTPS. */
         secureCookies: z.boolean().default(false),
+        /**
+         * Key (32 random bytes in base64: `openssl rand -base64 32`) sealing the authenticator secrets in the
+         * database, kept outside it and its backups. Omitted: stored as they are.
+         */
+        secretKeyFile: z.string().min(1).optional(),
       })
       .prefault({}),
     map: z

@@ -69,6 +69,8 @@ export function centerConfig(
     tls: { certFile: string; keyFile: string } | null;
     /** With `mqttTls`: the demo CA, which the center's broker certificate and its parent's chain to. */
     mqttCa?: { certFile: string; keyFile: string; caCertFile: string } | null;
+    /** The key sealing the center's authenticator secrets at rest. */
+    secretKeyFile?: string | null;
   },
 ): Record<string, unknown> {
   const parent = c.parent ? t.centers.find((p) => p.id === c.parent) : undefined;
@@ -85,6 +87,7 @@ export function centerConfig(
     },
     http: { host: '127.0.0.1', port: c.httpPort, ...(opts.tls ? { tls: opts.tls } : {}) },
     database: { url: opts.databaseUrl, poolSize: 10 },
+    ...(opts.secretKeyFile ? { auth: { secretKeyFile: opts.secretKeyFile } } : {}),
     broker: {
       embedded: {
         host: '127.0.0.1',

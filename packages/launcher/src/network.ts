@@ -7,7 +7,7 @@ import { agentConfig, agentDir, backupDir, centerConfig, centerDir, demoUsers } 
 import { externalPostgres, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
 import { branchKit } from './branch-kit.js';
 import { AGENT_MAIN, CAMERA_FARM_MAIN, CENTER_MAIN, REPO_ROOT, WEB_DIST } from './paths.js';
-import { loadOrCreateSecrets } from './secrets.js';
+import { ensureSecretKey, loadOrCreateSecrets } from './secrets.js';
 import { ManagedProcess } from './supervisor.js';
 import { ensureDemoTls } from './tls.js';
 import { centersTopDown, databaseName, type Topology } from './topology.js';
@@ -159,6 +159,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         ...topology.branches.filter((b) => b.center === c.id).map((b) => b.id),
       ];
       const credentialsFile = join(dir, 'node-credentials');
+      const secretKeyFile = ensureSecretKey(join(dir, 'secret.key'));
       writeFileSync(
         credentialsFile,
         `# nodes allowed to connect to ${c.id}: <nodeId>:<argon2 hash>\n${children.map((id) => `${id}:${secrets.get(id)?.hash ?? ''}`).join('\n')}\n`,
@@ -177,6 +178,7 @@ export async function startNetwork(topology: Topology, opts: NetworkOptions = {}
         webDist: opts.serveWeb === false ? null : WEB_DIST,
         tls: tls ? { certFile: tls.certFile, keyFile: tls.keyFile } : null,
         mqttCa,
+        secretKeyFile,
       });
       writeFileSync(configFile, stringify(cfg), { mode: 0o600 });
       const url = `${tls ? 'https' : 'http'}://127.0.0.1:${c.httpPort}`;

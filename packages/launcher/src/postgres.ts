@@ -164,17 +164,27 @@ function reachableBinaries(bin: PostgresBinaries, owner: { uid: number; gid: num
  * the data lives in a shared place, named in a note left in the configured one.
  */
 function reachableDataDir(dir: string, owner: { uid: number; gid: number }, log: (m: string) => void): string {
-  if (reachableBy(owner, dir)) {
-    return dir;
-  }
   const shared = join(
     sharedTmp(),
     `bsm-pgdata-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 12)}`,
   );
+  const note = join(dir, 'DATA-LOCATION.txt');
+  if (reachableBy(owner, dir)) {
+    // Reachable now (the permissions were mended): the data kept in the shared place meanwhile stays in use;
+    // if that is gone, the note goes and a fresh cluster starts here (initdb wants an empty directory).
+    if (existsSync(note)) {
+      if (existsSync(join(shared, 'PG_VERSION'))) {
+        log(`PostgreSQL data stays in ${shared}, where it was kept`);
+        return shared;
+      }
+      rmSync(note, { force: true });
+    }
+    return dir;
+  }
   mkdirSync(shared, { recursive: true, mode: 0o700 });
   chownSync(shared, owner.uid, owner.gid);
   const why = `PostgreSQL runs as user "postgres", which cannot reach ${dir}; its data is kept in ${shared} instead`;
-  writeFileSync(join(dir, 'DATA-LOCATION.txt'), `${why}\n`);
+  writeFileSync(note, `${why}\n`);
   log(why);
   return shared;
 }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hashSecret, newSecret } from '@bsm/runtime';
 import { z } from 'zod';
@@ -28,4 +29,15 @@ export async function loadOrCreateSecrets(
     await writeFile(file, JSON.stringify(existing, null, 2), { mode: 0o600 });
   }
   return new Map(Object.entries(existing));
+}
+
+/**
+ * A center's key for its authenticator secrets at rest (`auth.secretKeyFile`): made once, then kept, since
+ * the secrets sealed under it open with it alone. Returns the file.
+ */
+export function ensureSecretKey(file: string): string {
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return file;
 }

@@ -2,6 +2,7 @@ import { effectivePermissions, Permission, Role } from '@bsm/protocol';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { RemoteUser, UsersTable } from '../db/schema.js';
+import { SecretBox } from '../auth/secret-box.js';
 
 export interface UserRecord {
   id: number;
@@ -31,7 +32,7 @@ type UserRow = Selectable<UsersTable>;
 const knownPermissions = (stored: string[] | null): Permission[] | null =>
   stored === null ? null : stored.filter((p): p is Permission => Permission.safeParse(p).success);
 
-function toRecord(r: UserRow): UserRecord {
+function toRecord(r: UserRow, box: SecretBox | null): UserRecord {
   const role = r.role as Role;
   return {
     id: r.id,
@@ -45,7 +46,7 @@ function toRecord(r: UserRow): UserRecord {
     disabled: r.disabled,
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
-    totpSecret: r.totp_secret,
+    totpSecret: r.totp_secret === null ? null : box ? box.open(r.totp_secret) : r.totp_secret,
     totpLastStep: Number(r.totp_last_step),
     recoveryCodesLeft: r.recovery_codes.length,
   };
@@ -80,16 +81,71 @@ function remoteRecord(u: RemoteUser): UserRecord {
 }
 
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  /** With a box, authenticator secrets are sealed at rest (`auth.secretKeyFile`). */
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox | null = null,
+  ) {}
+
+  private record(r: UserRow): UserRecord {
+    return toRecord(r, this.box);
+  }
+
+  private stored(secret: string): string {
+    return this.box ? this.box.seal(secret) : secret;
+  }
+
+  /**
+   * At start: seals the secrets stored before the key was configured, and
+   * checks that the sealed ones open with this key (or, without a key, that
+   * none is sealed), so a wrong or missing key stops the center with a
+   * reason instead of failing every sign-in. Returns how many it sealed.
+   */
+  async sealSecrets(): Promise<number> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'totp_secret'])
+      .where('totp_secret', 'is not', null)
+      .execute();
+    const sealed = rows.filter((r) => SecretBox.isSealed(r.totp_secret ?? ''));
+    if (!this.box) {
+      if (sealed.length > 0) {
+        throw new Error(
+          `${sealed.length} authenticator secrets are sealed, but auth.secretKeyFile is not configured: set it to the key they were sealed with`,
+        );
+      }
+      return 0;
+    }
+    const box = this.box;
+    for (const r of sealed) {
+      try {
+        box.open(r.totp_secret ?? '');
+      } catch {
+        throw new Error(
+          'auth.secretKeyFile does not open the stored authenticator secrets: it is not the key they were sealed with',
+        );
+      }
+    }
+    const plain = rows.filter((r) => !SecretBox.isSealed(r.totp_secret ?? ''));
+    for (const r of plain) {
+      await this.db
+        .updateTable('users')
+        .set({ totp_secret: box.seal(r.totp_secret ?? '') })
+        .where('id', '=', r.id)
+        .where('totp_secret', '=', r.totp_secret)
+        .execute();
+    }
+    return plain.length;
+  }
 
   async findByUsername(username: string): Promise<UserRecord | null> {
     const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    return r ? toRecord(r) : null;
+    return r ? this.record(r) : null;
   }
 
   async findById(id: number): Promise<UserRecord | null> {
     const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toRecord(r) : null;
+    return r ? this.record(r) : null;
   }
 
   /** Creates the user if the name is free; returns false when it already exists. */
@@ -112,7 +168,7 @@ export class UserRepository {
         jurisdiction: u.jurisdiction,
         locked_until: null,
         permissions: null,
-        totp_secret: u.totpSecret ?? null,
+        totp_secret: u.totpSecret ? this.stored(u.totpSecret) : null,
         totp_enrolled_at: u.totpSecret ? new Date() : null,
       })
       .onConflict((oc) => oc.column('username').doNothing())
@@ -126,7 +182,7 @@ export class UserRepository {
   > {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
     return rows.map((r) => ({
-      ...toRecord(r),
+      ...this.record(r),
       chosenPermissions: knownPermissions(r.permissions),
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -270,7 +326,7 @@ export class UserRepository {
     const res = await this.db
       .updateTable('users')
       .set({
-        totp_secret: secret,
+        totp_secret: this.stored(secret),
         totp_enrolled_at: new Date(),
         totp_last_step: step,
         recovery_codes: recoveryHashes,
@@ -377,7 +433,7 @@ export class UserRepository {
     if (!u || u.disabled) {
       return null;
     }
-    const user = toRecord(u);
+    const user = this.record(u);
     if (!user.permissions.includes('login')) {
       return null;
     }
