@@ -68,8 +68,6 @@ export class SingleSignOn {
   private readonly trusted = new Map<string, SigningKey>();
   /** Ticket ids already used (until they expire): a ticket opens one session. */
   private readonly usedTickets = new Map<string, number>();
-  /** Revocations from above passed on, for a child that reconnects later. */
-  private forwarded: { entry: IssuedSession; at: number }[] = [];
 
   constructor(private readonly deps: SsoDeps) {}
 
@@ -238,11 +236,18 @@ export class SingleSignOn {
 
   /** `down/revoke` from the parent: end the sessions opened with tickets of those sessions, and pass it on. */
   async revokeFromParent(message: RevokeMessage): Promise<void> {
-    const now = Date.now();
-    this.forwarded = [
-      ...this.forwarded.filter((f) => now - f.at < REMEMBER_REVOKED_MS),
-      ...message.sessions.map((entry) => ({ entry, at: now })),
-    ].slice(-10_000);
+    // Kept for a child that reconnects later, across a restart of this center too.
+    if (message.sessions.length > 0) {
+      await this.deps.db
+        .insertInto('forwarded_revocations')
+        .values(message.sessions.map((s) => ({ issuer: s.issuer, session: s.session })))
+        .onConflict((oc) => oc.columns(['issuer', 'session']).doNothing())
+        .execute();
+    }
+    await this.deps.db
+      .deleteFrom('forwarded_revocations')
+      .where('received_at', '<', new Date(Date.now() - REMEMBER_REVOKED_MS))
+      .execute();
     const ended = await this.deps.users.revokeIssued(message.sessions);
     if (ended.length > 0) {
       this.deps.log.info({ sessions: ended.length }, 'sessions ended by a logout above');
@@ -280,12 +285,21 @@ export class SingleSignOn {
       issuer: this.deps.center.id,
       session: sessionIdOf(r.tokenHash),
     }));
+    const forwarded: IssuedSession[] = (
+      await this.deps.db
+        .selectFrom('forwarded_revocations')
+        .select(['issuer', 'session'])
+        .where('received_at', '>=', new Date(Date.now() - REMEMBER_REVOKED_MS))
+        .orderBy('received_at', 'desc')
+        .limit(10_000)
+        .execute()
+    ).reverse();
     const message: TrustMessage = {
       issuers: [
         { center: this.deps.center.id, key: this.deps.key.publicJwk },
         ...[...this.trusted].map(([center, key]) => ({ center, key })),
       ],
-      revoked: [...own, ...this.forwarded.map((f) => f.entry)].slice(-10_000),
+      revoked: [...own, ...forwarded].slice(-10_000),
     };
     this.deps.sendDown(child, 'trust', message);
   }

@@ -9,6 +9,7 @@ import * as permissions from './migrations/20261201T0100_permissions.js';
 import * as twoFactor from './migrations/20261201T0300_two_factor.js';
 import * as singleSignOn from './migrations/20261201T0400_single_sign_on.js';
 import * as auditChain from './migrations/20261201T0500_audit_chain.js';
+import * as forwardedRevocations from './migrations/20261201T0600_forwarded_revocations.js';
 
 // int8 (bigserial, count(*)) stays a string by default; our counts and positions fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201T0300_two_factor': twoFactor,
   '20261201T0400_single_sign_on': singleSignOn,
   '20261201T0500_audit_chain': auditChain,
+  '20261201T0600_forwarded_revocations': forwardedRevocations,
 };
 
 /** Every migration this code knows, in the order they apply (Kysely sorts by name). */

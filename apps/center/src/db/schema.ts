@@ -202,6 +202,13 @@ export interface TrustedIssuersTable {
   received_at: Generated<Timestamp>;
 }
 
+/** Revocations from above, passed on to the child centers (also to one that reconnects later). */
+export interface ForwardedRevocationsTable {
+  issuer: string;
+  session: string;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** This center's audit chain: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). */
 export interface AuditEventsTable {
   id: Generated<number>;
@@ -288,6 +295,7 @@ export interface Database {
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   trusted_issuers: TrustedIssuersTable;
+  forwarded_revocations: ForwardedRevocationsTable;
   audit_events: AuditEventsTable;
   audit_copies: AuditCopiesTable;
   audit_breaks: AuditBreaksTable;
